@@ -1,0 +1,55 @@
+# cjgscan: `make demo` to try it, `make test` to check it. See README.md.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+TEST_SECRET_KEY := insecure-key-for-tests-only-0123456789abcdef
+
+.PHONY: demo test bench lint typecheck pytest system-packages messages clean
+
+$(BIN)/python:
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "cjgscan needs Python 3.11 or newer; set PYTHON=python3.11")'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: $(BIN)/python pyproject.toml
+	$(BIN)/python -m pip install --quiet -e .
+	@touch $@
+
+$(VENV)/.installed-test: $(VENV)/.installed pyproject.toml
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	@touch $@
+
+demo: $(VENV)/.installed
+	DEBUG=1 $(BIN)/cjgscan migrate --noinput
+	DEBUG=1 $(BIN)/cjgscan demo --url http://$(HOST):$(PORT)
+	DEBUG=1 $(BIN)/cjgscan runserver $(HOST):$(PORT)
+
+# Debian packages for the browser, translation and PDF tests (see the script).
+system-packages:
+	@scripts/system-packages
+
+lint: $(VENV)/.installed-test
+	$(BIN)/ruff check cjgscan tests bench
+	$(BIN)/ruff format --check cjgscan tests bench
+
+typecheck: $(VENV)/.installed-test
+	SECRET_KEY=$(TEST_SECRET_KEY) $(BIN)/mypy cjgscan
+
+pytest: $(VENV)/.installed-test system-packages
+	SECRET_KEY=$${SECRET_KEY:-$(TEST_SECRET_KEY)} $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+test: lint typecheck pytest
+
+# Benchmarks: ratios of our code to the raw database, measured in one run (docs/benchmarks.md).
+bench: $(VENV)/.installed-test
+	$(BIN)/python -m bench.dashboard
+
+# Regenerate the translation catalogues after changing texts (needs gettext).
+messages: $(VENV)/.installed-test
+	cd cjgscan && SECRET_KEY=$(TEST_SECRET_KEY) ../$(BIN)/cjgscan makemessages -l nl -l en --no-obsolete --no-location
+	cd cjgscan && SECRET_KEY=$(TEST_SECRET_KEY) ../$(BIN)/cjgscan compilemessages
+
+clean:
+	rm -rf $(VENV) data .pytest_cache .mypy_cache .ruff_cache

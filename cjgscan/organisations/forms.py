@@ -1,0 +1,13 @@
+from django import forms
+
+from cjgscan.organisations.models import Organisation
+
+
+class OrganisationForm(forms.ModelForm):
+    class Meta:
+        model = Organisation
+        fields = ["name", "municipality", "region"]
+
+    def clean_name(self) -> str:
+        name = " ".join(self.cleaned_data["name"].split())
+        return name
