@@ -1,0 +1,87 @@
+"""Writes that touch several rows: each one function in one transaction."""
+
+import datetime
+
+from django.db import transaction
+from django.utils import timezone
+
+from cjgscan.instruments.models import InstrumentVersion, Scale
+from cjgscan.organisations.models import Organisation
+from cjgscan.rounds.models import Invitation, RespondentGroup, Round
+
+
+class RoundError(Exception):
+    """A change that the round's state does not allow; the message is for the user."""
+
+
+def do_create_round(
+    organisation: Organisation,
+    version: InstrumentVersion,
+    scale: Scale,
+    group_names: list[str],
+    **fields: object,
+) -> Round:
+    with transaction.atomic():
+        round_ = Round.objects.create(organisation=organisation, version=version, scale=scale, **fields)
+        RespondentGroup.objects.bulk_create(
+            RespondentGroup(round=round_, name=name, position=n) for n, name in enumerate(group_names)
+        )
+    return round_
+
+
+def do_set_status(round_id: int, status: str, closes_on: datetime.date | None = None) -> Round:
+    """Open, close or reopen (with a new closing date)."""
+    allowed = {
+        Round.Status.OPEN: {Round.Status.DRAFT, Round.Status.CLOSED},
+        Round.Status.CLOSED: {Round.Status.OPEN},
+    }
+    with transaction.atomic():
+        round_ = Round.objects.select_for_update().get(pk=round_id)
+        if round_.status not in allowed[Round.Status(status)]:
+            raise RoundError(status)
+        round_.status = status
+        fields = ["status"]
+        if closes_on is not None:
+            round_.closes_on = closes_on
+            fields.append("closes_on")
+        if status == Round.Status.OPEN and round_.opens_on > timezone.localdate():
+            round_.opens_on = timezone.localdate()
+            fields.append("opens_on")
+        round_.save(update_fields=fields)
+    return round_
+
+
+def check_groups_editable(round_: Round) -> None:
+    if round_.has_responses():
+        raise RoundError("has responses")
+
+
+def do_remove_group(round_: Round, group: RespondentGroup) -> None:
+    with transaction.atomic():
+        Round.objects.select_for_update().get(pk=round_.pk)
+        check_groups_editable(round_)
+        if round_.groups.count() <= 1:
+            raise RoundError("last group")
+        if Invitation.objects.filter(group=group).exists():
+            raise RoundError("has invitations")
+        group.delete()
+
+
+def do_add_group(round_: Round, name: str) -> RespondentGroup:
+    with transaction.atomic():
+        Round.objects.select_for_update().get(pk=round_.pk)
+        check_groups_editable(round_)
+        if round_.groups.filter(name__iexact=name).exists():
+            raise RoundError("duplicate")
+        position = max((g.position for g in round_.groups.all()), default=-1) + 1
+        return RespondentGroup.objects.create(round=round_, name=name, position=position)
+
+
+def do_rename_group(round_: Round, group: RespondentGroup, name: str) -> None:
+    with transaction.atomic():
+        Round.objects.select_for_update().get(pk=round_.pk)
+        check_groups_editable(round_)
+        if round_.groups.exclude(pk=group.pk).filter(name__iexact=name).exists():
+            raise RoundError("duplicate")
+        group.name = name
+        group.save(update_fields=["name"])

@@ -1,0 +1,162 @@
+"""Reading answers from submitted form data, and storing them: checked completely first, then saved at once.
+
+The same field names serve the online questionnaire, the paper data-entry screen and the CSV import:
+``item-<item id>`` = an option code of the round's scale (``v1`` … ``vN``, ``dont_know``, ``not_applicable``),
+``comment-<key id>`` = text, ``importance-<key id>`` = 1…5, ``profession`` = a profession id or ``anders``.
+"""
+
+import uuid
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from cjgscan.instruments.models import Item, Profession, ScaleOption, Theme
+from cjgscan.rounds.models import (
+    COMMENT_MAX_LENGTH,
+    IMPORTANCE_CHOICES,
+    OTHER_PROFESSION,
+    Answer,
+    Response,
+    Round,
+    ThemeAnswer,
+)
+
+IMPORTANCE_VALUES = {str(value) for value, _label in IMPORTANCE_CHOICES}
+
+
+class AlreadySubmitted(Exception):
+    """The response was submitted before; it takes no more changes."""
+
+
+@dataclass
+class ParsedAnswers:
+    answers: dict[int, ScaleOption] = field(default_factory=dict)  # item id -> option
+    comments: dict[int, str] = field(default_factory=dict)  # theme id -> comment
+    importance: dict[int, int] = field(default_factory=dict)  # theme id -> 1..5
+    profession: str | None = None
+    errors: list[str] = field(default_factory=list)
+
+
+class Questionnaire:
+    """What a round asks: its keys, items, answer options and professions, loaded in a few queries."""
+
+    def __init__(self, round_: Round):
+        self.round = round_
+        self.themes: list[Theme] = list(round_.version.themes.prefetch_related("items").order_by("number"))
+        self.items: dict[str, Item] = {item.code: item for theme in self.themes for item in theme.items.all()}
+        self.themes_by_code: dict[str, Theme] = {theme.code: theme for theme in self.themes}
+        self.options: list[ScaleOption] = list(round_.scale.options.order_by("position"))
+        self.options_by_code: dict[str, ScaleOption] = {option.code: option for option in self.options}
+        self.profession_list: list[Profession] = (
+            list(round_.version.professions.order_by("position")) if round_.ask_profession else []
+        )
+        self.professions: dict[str, str] = {p.code: p.name.get("nl", p.code) for p in self.profession_list}
+
+    @property
+    def page_count(self) -> int:
+        return len(self.themes)
+
+    def parse(self, data: Mapping[str, str], themes: Iterable[Theme] | None = None) -> ParsedAnswers:
+        """Check every answer field in `data`; with `themes`, fields of other keys are refused too."""
+        allowed = {theme.code for theme in themes} if themes is not None else set(self.themes_by_code)
+        parsed = ParsedAnswers()
+        for name, raw in data.items():
+            prefix, _sep, code = name.partition("-")
+            value = raw.strip() if isinstance(raw, str) else raw
+            if isinstance(value, str) and "\x00" in value:
+                parsed.errors.append(
+                    _("The answer to %(field)s contains a character that is not allowed.") % {"field": code or name}
+                )
+                continue
+            if prefix == "item":
+                self._parse_item(parsed, code, value, allowed)
+            elif prefix in ("comment", "importance"):
+                theme = self.themes_by_code.get(code)
+                if theme is None or code not in allowed:
+                    parsed.errors.append(_("%(code)s is not a key of this questionnaire.") % {"code": code})
+                elif prefix == "comment":
+                    self._parse_comment(parsed, theme, value)
+                else:
+                    self._parse_importance(parsed, theme, value)
+            elif name == "profession" and self.round.ask_profession:
+                if value and value != OTHER_PROFESSION and value not in self.professions:
+                    parsed.errors.append(_("Choose one of the professions in the list."))
+                else:
+                    parsed.profession = value
+        return parsed
+
+    def _parse_item(self, parsed: ParsedAnswers, code: str, value: str, allowed: set[str]) -> None:
+        item = self.items.get(code)
+        if item is None or code.split(".")[0] not in allowed:
+            parsed.errors.append(_("%(code)s is not a question of this questionnaire.") % {"code": code})
+            return
+        if value == "":
+            return  # not answered (yet)
+        option = self.options_by_code.get(value)
+        if option is None:
+            parsed.errors.append(_("The answer to %(code)s is not one of the options.") % {"code": code})
+            return
+        parsed.answers[item.pk] = option
+
+    def _parse_comment(self, parsed: ParsedAnswers, theme: Theme, value: str) -> None:
+        if len(value) > COMMENT_MAX_LENGTH:
+            parsed.errors.append(
+                _("The comment on %(key)s is longer than %(max)s characters.")
+                % {"key": theme.code, "max": COMMENT_MAX_LENGTH}
+            )
+        else:
+            parsed.comments[theme.pk] = value
+
+    def _parse_importance(self, parsed: ParsedAnswers, theme: Theme, value: str) -> None:
+        if not self.round.ask_importance:
+            parsed.errors.append(_("This questionnaire does not ask how important the keys are."))
+        elif value == "":
+            return
+        elif value not in IMPORTANCE_VALUES:
+            parsed.errors.append(_("The importance of %(key)s is not one of the options.") % {"key": theme.code})
+        else:
+            parsed.importance[theme.pk] = int(value)
+
+
+def save_answers(response: Response, parsed: ParsedAnswers) -> None:
+    """Store parsed answers on a response that is locked by the caller (inside a transaction)."""
+    assert not parsed.errors
+    if parsed.answers:
+        Answer.objects.bulk_create(
+            [
+                Answer(response=response, item_id=item_id, option=option, value=option.value)
+                for item_id, option in parsed.answers.items()
+            ],
+            update_conflicts=True,
+            unique_fields=["response", "item"],
+            update_fields=["option", "value"],
+        )
+    for field_name, values in (("comment", parsed.comments), ("importance", parsed.importance)):
+        if values:
+            ThemeAnswer.objects.bulk_create(
+                [
+                    ThemeAnswer(response=response, theme_id=theme_id, **{field_name: v})
+                    for theme_id, v in values.items()
+                ],
+                update_conflicts=True,
+                unique_fields=["response", "theme"],
+                update_fields=[field_name],
+            )
+    if parsed.profession is not None and parsed.profession != response.profession:
+        response.profession = parsed.profession
+        response.save(update_fields=["profession"])
+
+
+def do_save_answers(response_id: uuid.UUID, parsed: ParsedAnswers, page: int | None = None) -> Response:
+    """Save answers to an unsubmitted response, all or nothing; raises AlreadySubmitted after submit."""
+    with transaction.atomic():
+        response = Response.objects.select_for_update().get(pk=response_id)
+        if response.is_submitted:
+            raise AlreadySubmitted
+        save_answers(response, parsed)
+        if page is not None and page != response.last_page:
+            response.last_page = page
+            response.save(update_fields=["last_page"])
+        return response

@@ -1,0 +1,344 @@
+"""The respondent's questionnaire: no account, a link with a token, one key per page, saved on every change.
+
+The token from the link is exchanged on the first visit for a signed, HttpOnly cookie that is valid only
+under this round's questionnaire path; the browser is then sent to a URL without the token. The response is
+found by a keyed hash of that token; nothing that identifies the respondent is stored with the answers.
+"""
+
+import datetime
+import re
+import uuid
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.conf import settings
+from django.core import signing
+from django.db import IntegrityError, transaction
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_POST
+
+from cjgscan.lib.tokens import check_signed_id_token, new_token, read_signed_id_token
+from cjgscan.rounds.answers import AlreadySubmitted, Questionnaire, do_save_answers
+from cjgscan.rounds.models import (
+    IMPORTANCE_CHOICES,
+    Answer,
+    Invitation,
+    RespondentGroup,
+    Response,
+    Round,
+    ThemeAnswer,
+)
+
+TOKEN_PATTERN = re.compile(r"^[A-Za-z0-9_-]{32,64}$")
+COOKIE_SALT = "cjgscan.respondent"
+MAX_POST_FIELDS = 200
+
+
+def respondent_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Nothing is cached. The URLs that hold a token send no referrer at all; the questionnaire's own pages
+    (no token in their URL) keep the site's same-origin policy, because under no-referrer browsers send
+    "Origin: null" with forms, which the CSRF check must refuse."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        response = view(request, *args, **kwargs)
+        if "token" in kwargs:
+            response.headers["Referrer-Policy"] = "no-referrer"
+        return response
+
+    return never_cache(wrapper)
+
+
+def cookie_name(round_: Round) -> str:
+    return f"cjg_{round_.uuid.hex[:16]}"
+
+
+def questionnaire_path(round_: Round) -> str:
+    return reverse("respondent_resume", args=[round_.uuid])
+
+
+def set_token_cookie(response: HttpResponse, round_: Round, token: str) -> None:
+    expires = datetime.datetime.combine(round_.closes_on + datetime.timedelta(days=2), datetime.time())
+    response.set_signed_cookie(
+        cookie_name(round_),
+        token,
+        salt=COOKIE_SALT,
+        max_age=int((timezone.make_aware(expires) - timezone.now()).total_seconds()),
+        path=questionnaire_path(round_),
+        secure=settings.SESSION_COOKIE_SECURE,
+        httponly=True,
+        samesite="Lax",
+    )
+
+
+def read_token_cookie(request: HttpRequest, round_: Round) -> str | None:
+    try:
+        return request.get_signed_cookie(cookie_name(round_), salt=COOKIE_SALT)
+    except (KeyError, signing.BadSignature):
+        return None
+
+
+def message(request: HttpRequest, title: str, text: str, status: int = 200) -> HttpResponse:
+    return render(request, "rounds/respondent_message.html", {"title": title, "text": text}, status=status)
+
+
+def closed_message(request: HttpRequest, round_: Round) -> HttpResponse:
+    if round_.status == Round.Status.OPEN and timezone.localdate() < round_.opens_on:
+        return message(
+            request,
+            _("Not open yet"),
+            _("This questionnaire opens on %(date)s. Use your link again from that day.")
+            % {"date": round_.opens_on.strftime("%d-%m-%Y")},
+        )
+    return message(
+        request,
+        _("This questionnaire is closed"),
+        _("Answers can no longer be given or changed. Thank you for your interest."),
+        status=410,
+    )
+
+
+def invalid_link(request: HttpRequest) -> HttpResponse:
+    return message(
+        request,
+        _("This link does not work"),
+        _("Check that you used the whole link from the invitation, or ask the sender for a new one."),
+        status=404,
+    )
+
+
+def go_to_questionnaire(round_: Round, token: str) -> HttpResponse:
+    response = HttpResponseRedirect(questionnaire_path(round_))
+    set_token_cookie(response, round_, token)
+    return response
+
+
+@respondent_view
+@require_GET
+def start_personal(request: HttpRequest, token: str) -> HttpResponse:
+    if not TOKEN_PATTERN.match(token):
+        return invalid_link(request)
+    invitation = Invitation.objects.select_related("round", "group").filter(token_hash=Invitation.hash_token(token))
+    found = invitation.first()
+    if found is None:
+        return invalid_link(request)
+    round_ = found.round
+    if not round_.is_accepting():
+        if Response.objects.filter(token_hash=Response.hash_token(token), status=Response.Status.SUBMITTED).exists():
+            return go_to_questionnaire(round_, token)  # shows "thank you", no edits
+        return closed_message(request, round_)
+    try:
+        with transaction.atomic():
+            _response, created = Response.objects.get_or_create(
+                token_hash=Response.hash_token(token), defaults={"round": round_, "group": found.group}
+            )
+            if created:
+                Invitation.objects.filter(pk=found.pk, status=Invitation.Status.INVITED).update(
+                    status=Invitation.Status.STARTED
+                )
+    except IntegrityError:
+        pass  # a parallel first visit created it; both continue with the same response
+    return go_to_questionnaire(round_, token)
+
+
+@respondent_view
+@require_GET
+def start_group(request: HttpRequest, token: str) -> HttpResponse:
+    group_uuid = read_signed_id_token("group-link", token)
+    group = RespondentGroup.objects.select_related("round").filter(uuid=group_uuid).first() if group_uuid else None
+    if group is None or not check_signed_id_token("group-link", token, group.uuid, group.link_version):
+        return invalid_link(request)
+    round_ = group.round
+    if not round_.is_accepting():
+        return closed_message(request, round_)
+    # Someone who started through this link before, in this browser, goes on where they were.
+    existing = read_token_cookie(request, round_)
+    if existing and Response.objects.filter(token_hash=Response.hash_token(existing), group=group).exists():
+        return go_to_questionnaire(round_, existing)
+    personal = new_token()
+    Response.objects.create(round=round_, group=group, token_hash=Response.hash_token(personal))
+    return go_to_questionnaire(round_, personal)
+
+
+def respondent_for(request: HttpRequest, round_uuid: uuid.UUID) -> tuple[Round, Response | None, str | None]:
+    round_ = get_object_or_404(Round.objects.select_related("version", "scale"), uuid=round_uuid)
+    token = read_token_cookie(request, round_)
+    if token is None:
+        return round_, None, None
+    response = Response.objects.filter(round=round_, token_hash=Response.hash_token(token)).first()
+    return round_, response, token
+
+
+def no_response(request: HttpRequest) -> HttpResponse:
+    return message(
+        request,
+        _("Open your link again"),
+        _("We could not find your answers in this browser. Open the link from your invitation again."),
+        status=404,
+    )
+
+
+@respondent_view
+@require_GET
+def resume(request: HttpRequest, round_uuid: uuid.UUID) -> HttpResponse:
+    round_, response, _token = respondent_for(request, round_uuid)
+    if response is None:
+        return no_response(request)
+    if response.is_submitted:
+        return redirect("respondent_done", round_.uuid)
+    return redirect("respondent_page", round_.uuid, response.last_page)
+
+
+def page_context(questionnaire: Questionnaire, response: Response, page: int) -> dict[str, Any]:
+    answers = dict(Answer.objects.filter(response=response).values_list("item__code", "option__code"))
+    theme_answers = {ta.theme_id: ta for ta in ThemeAnswer.objects.filter(response=response)}
+    context: dict[str, Any] = {
+        "round": questionnaire.round,
+        "response": response,
+        "page": page,
+        "page_count": questionnaire.page_count,
+        "review_page": questionnaire.page_count + 1,
+        "answered": answers,
+        "options": questionnaire.options,
+        "importance_choices": IMPORTANCE_CHOICES,
+    }
+    if 1 <= page <= questionnaire.page_count:
+        theme = questionnaire.themes[page - 1]
+        theme_answer = theme_answers.get(theme.pk)
+        context.update(
+            theme=theme,
+            items=[(item, answers.get(item.code, "")) for item in theme.items.all()],
+            comment=theme_answer.comment if theme_answer else "",
+            importance=theme_answer.importance if theme_answer else None,
+        )
+    elif page == 0:
+        context["professions"] = questionnaire.profession_list
+    else:
+        context["summary"] = [
+            (theme, sum(1 for item in theme.items.all() if item.code in answers), len(theme.items.all()))
+            for theme in questionnaire.themes
+        ]
+        context["unanswered"] = sum(total - done for _theme, done, total in context["summary"])
+    return context
+
+
+def target_page(request: HttpRequest, page: int, last: int) -> int:
+    nav = request.POST.get("nav", "next")
+    if nav == "prev":
+        return max(page - 1, 0)
+    if nav.startswith("page-") and nav[5:].isdigit():
+        return min(int(nav[5:]), last)
+    return min(page + 1, last)
+
+
+@respondent_view
+def page(request: HttpRequest, round_uuid: uuid.UUID, page: int) -> HttpResponse:
+    round_, response, _token = respondent_for(request, round_uuid)
+    if response is None:
+        return no_response(request)
+    if response.is_submitted:
+        return redirect("respondent_done", round_.uuid)
+    if not round_.is_accepting():
+        return closed_message(request, round_)
+    questionnaire = Questionnaire(round_)
+    review = questionnaire.page_count + 1
+    if page > review:
+        raise Http404
+    if request.method == "POST":
+        if len(request.POST) > MAX_POST_FIELDS:
+            return bad_request(request, [_("The form has too many fields.")])
+        themes = [questionnaire.themes[page - 1]] if 1 <= page <= questionnaire.page_count else []
+        data = form_data(request)
+        parsed = questionnaire.parse(data, themes)
+        if page != 0 and "profession" in data:
+            parsed.errors.append(_("The profession is asked on the first page."))
+        if parsed.errors:
+            return bad_request(request, parsed.errors)
+        next_page = target_page(request, page, review)
+        try:
+            do_save_answers(response.pk, parsed, page=next_page)
+        except AlreadySubmitted:
+            return redirect("respondent_done", round_.uuid)
+        return redirect("respondent_page", round_.uuid, next_page)
+    if page != response.last_page:
+        Response.objects.filter(pk=response.pk).update(last_page=page)
+    template = (
+        "rounds/respondent_page.html"
+        if 1 <= page < review
+        else ("rounds/respondent_intro.html" if page == 0 else "rounds/respondent_review.html")
+    )
+    return render(request, template, page_context(questionnaire, response, page))
+
+
+def form_data(request: HttpRequest) -> dict[str, str]:
+    """The answer fields of a posted page (the last value of each)."""
+    return {k: request.POST.get(k, "") for k in request.POST if k not in ("csrfmiddlewaretoken", "nav", "page")}
+
+
+def bad_request(request: HttpRequest, errors: list[str]) -> HttpResponse:
+    return render(request, "rounds/respondent_error.html", {"errors": errors}, status=400)
+
+
+@respondent_view
+@require_POST
+def autosave(request: HttpRequest, round_uuid: uuid.UUID) -> HttpResponse:
+    """htmx: save what changed on the page; the reply is a short status text for a live region."""
+    round_, response, _token = respondent_for(request, round_uuid)
+    if response is None:
+        return render(request, "rounds/_save_status.html", {"error": _("Open your link again.")}, status=404)
+    if not round_.is_accepting():
+        return render(request, "rounds/_save_status.html", {"error": _("The questionnaire is closed.")}, status=410)
+    if len(request.POST) > MAX_POST_FIELDS:
+        return render(request, "rounds/_save_status.html", {"error": _("The form has too many fields.")}, status=400)
+    questionnaire = Questionnaire(round_)
+    page_number = request.POST.get("page", "")
+    themes = None
+    if page_number.isdigit() and 1 <= int(page_number) <= questionnaire.page_count:
+        themes = [questionnaire.themes[int(page_number) - 1]]
+    data = form_data(request)
+    parsed = questionnaire.parse(data, themes)
+    if parsed.errors:
+        return render(request, "rounds/_save_status.html", {"error": " ".join(parsed.errors)}, status=400)
+    try:
+        do_save_answers(response.pk, parsed)
+    except AlreadySubmitted:
+        return render(request, "rounds/_save_status.html", {"error": _("Your answers were already sent.")}, status=409)
+    return render(request, "rounds/_save_status.html", {"saved": True})
+
+
+@respondent_view
+@require_POST
+def submit(request: HttpRequest, round_uuid: uuid.UUID) -> HttpResponse:
+    """Send the answers: once. A second click, the back button or a replay lands on the same thank-you."""
+    round_, response, token = respondent_for(request, round_uuid)
+    if response is None or token is None:
+        return no_response(request)
+    if response.is_submitted:
+        return redirect("respondent_done", round_.uuid)
+    if not round_.is_accepting():
+        return closed_message(request, round_)
+    with transaction.atomic():
+        locked = Response.objects.select_for_update().get(pk=response.pk)
+        if not locked.is_submitted:
+            locked.status = Response.Status.SUBMITTED
+            locked.submitted_on = timezone.localdate()
+            locked.save(update_fields=["status", "submitted_on"])
+            Invitation.objects.filter(token_hash=Invitation.hash_token(token)).update(status=Invitation.Status.FINISHED)
+    return redirect("respondent_done", round_.uuid)
+
+
+@respondent_view
+@require_GET
+def done(request: HttpRequest, round_uuid: uuid.UUID) -> HttpResponse:
+    round_, response, _token = respondent_for(request, round_uuid)
+    if response is None:
+        return no_response(request)
+    if not response.is_submitted:
+        return redirect("respondent_page", round_.uuid, response.last_page)
+    return render(request, "rounds/respondent_done.html", {"round": round_})

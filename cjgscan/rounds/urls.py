@@ -1,0 +1,29 @@
+from django.urls import include, path
+
+from cjgscan.rounds import respondent, views
+
+ORG = "o/<uuid:org_uuid>/metingen/"
+ROUND = ORG + "<uuid:round_uuid>/"
+QUESTIONNAIRE = "vragenlijst/<uuid:round_uuid>/"
+
+urlpatterns = [
+    path(ORG, views.round_list, name="round_list"),
+    path(ORG + "nieuw/", views.round_create, name="round_create"),
+    path(ROUND, views.round_detail, name="round_detail"),
+    path(ROUND + "instellingen/", views.round_edit, name="round_edit"),
+    path(ROUND + "groepen/", views.round_groups, name="round_groups"),
+    *(
+        path(ROUND + f"{action}/", views.round_status, {"action": action}, name=f"round_{action}")
+        for action in ("openen", "sluiten", "heropenen")
+    ),
+    path(ROUND + "uitnodigingen/", include("cjgscan.rounds.urls_invitations")),
+    path(ROUND + "papier/", include("cjgscan.rounds.urls_paper")),
+    # Respondents: a link with a token is exchanged for a cookie and a URL without it.
+    path("r/<str:token>/", respondent.start_personal, name="respondent_start"),
+    path("g/<str:token>/", respondent.start_group, name="respondent_group_start"),
+    path(QUESTIONNAIRE, respondent.resume, name="respondent_resume"),
+    path(QUESTIONNAIRE + "<int:page>/", respondent.page, name="respondent_page"),
+    path(QUESTIONNAIRE + "opslaan/", respondent.autosave, name="respondent_autosave"),
+    path(QUESTIONNAIRE + "verzenden/", respondent.submit, name="respondent_submit"),
+    path(QUESTIONNAIRE + "klaar/", respondent.done, name="respondent_done"),
+]

@@ -1,0 +1,233 @@
+"""Pages for personal invitations: add addresses per group, send invitations and reminders, follow progress.
+
+The coordinator sees per group how many were invited, started and finished; the list of addresses carries no
+status, so the page never says who took part.
+"""
+
+import uuid
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+from django.views.decorators.http import require_GET, require_POST
+
+from cjgscan.organisations.models import Membership
+from cjgscan.rounds.access import get_round, get_round_rw
+from cjgscan.rounds.invitations import (
+    MAX_ADDRESSES,
+    MAX_UPLOAD_BYTES,
+    AddressListError,
+    can_send,
+    check_addresses,
+    do_add_invitations,
+    do_queue_mailing,
+    parse_text,
+    parse_upload,
+    progress_per_group,
+    sending_queued,
+)
+from cjgscan.rounds.models import Invitation, RespondentGroup, Round
+
+SHOWN_SKIPPED = 20
+
+
+class AddInvitationsForm(forms.Form):
+    group = forms.ChoiceField(label=gettext_lazy("Group"))
+    addresses = forms.CharField(
+        label=gettext_lazy("E-mail addresses"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 8, "autocomplete": "off", "spellcheck": "false"}),
+        help_text=gettext_lazy("Paste the addresses: one per line, or separated by commas, semicolons or spaces."),
+    )
+    file = forms.FileField(
+        label=gettext_lazy("Or upload a file"),
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx"}),
+    )
+
+    def __init__(self, *args: Any, groups: list[RespondentGroup], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.groups = {str(group.uuid): group for group in groups}
+        group_field = self.fields["group"]
+        assert isinstance(group_field, forms.ChoiceField)
+        group_field.choices = [
+            ("", _("Choose a group")),
+            *((key, g.name) for key, g in self.groups.items()),
+        ]
+        self.fields["file"].help_text = _(
+            "CSV or Excel (.xlsx), at most %(size)d MB and %(count)s addresses: the first column, "
+            "or the column named e-mail. A header row is optional."
+        ) % {
+            "size": MAX_UPLOAD_BYTES // (1024 * 1024),
+            "count": number_format(MAX_ADDRESSES, force_grouping=True),
+        }
+        for name, field in self.fields.items():
+            if field.help_text:
+                field.widget.attrs["aria-describedby"] = f"id_{name}_help"
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if "group" in cleaned:
+            cleaned["group"] = self.groups[cleaned["group"]]
+        text, upload = cleaned.get("addresses", ""), cleaned.get("file")
+        if not text and not upload:
+            self.add_error("addresses", _("Paste addresses or choose a file."))
+        elif text and upload:
+            self.add_error("file", _("Paste addresses or choose a file, not both."))
+        else:
+            source = "file" if upload else "addresses"
+            try:
+                found = parse_upload(upload) if upload else parse_text(text)
+                cleaned["emails"] = check_addresses(found)
+            except AddressListError as error:
+                self.add_error(source, str(error))
+        return cleaned
+
+    def full_clean(self) -> None:
+        super().full_clean()
+        # Tie each message to its field for screen readers.
+        for name in self.errors:
+            if name in self.fields:
+                widget = self.fields[name].widget
+                described = [f"id_{name}_error", *filter(None, [widget.attrs.get("aria-describedby")])]
+                widget.attrs.update({"aria-invalid": "true", "aria-describedby": " ".join(described)})
+
+
+def _page(
+    request: HttpRequest, membership: Membership, round_: Round, form: AddInvitationsForm | None = None
+) -> HttpResponse:
+    groups = list(progress_per_group(round_))
+    addresses: dict[int, list[Invitation]] = {group.pk: [] for group in groups}
+    for invitation in round_.invitations.order_by("email").only("uuid", "email", "group_id", "round_id"):
+        addresses[invitation.group_id].append(invitation)
+    for group in groups:
+        group.addresses = addresses[group.pk]  # type: ignore[attr-defined]
+    totals = {
+        key: sum(getattr(group, key) for group in groups) for key in ("invited", "emailed", "started", "finished")
+    }
+    if form is None and membership.can_write:
+        form = AddInvitationsForm(groups=groups)
+    context = {
+        "organisation": membership.organisation,
+        "round": round_,
+        "membership": membership,
+        "groups": groups,
+        "totals": totals,
+        "form": form,
+        "can_send": can_send(round_),
+    }
+    return render(request, "rounds/invitations.html", context)
+
+
+@login_required
+@require_GET
+def invitation_list(request: HttpRequest, org_uuid: uuid.UUID, round_uuid: uuid.UUID) -> HttpResponse:
+    membership, round_ = get_round(request, org_uuid, round_uuid)
+    return _page(request, membership, round_)
+
+
+@login_required
+@require_POST
+def invitation_add(request: HttpRequest, org_uuid: uuid.UUID, round_uuid: uuid.UUID) -> HttpResponse:
+    membership, round_ = get_round_rw(request, org_uuid, round_uuid)
+    form = AddInvitationsForm(request.POST, request.FILES, groups=list(round_.groups.all()))
+    if not form.is_valid():
+        return _page(request, membership, round_, form)
+    group = form.cleaned_data["group"]
+    result = do_add_invitations(round_, group, form.cleaned_data["emails"])
+    if result.created:
+        count = len(result.created)
+        messages.success(
+            request,
+            ngettext(
+                "%(count)d address has been added to %(group)s.",
+                "%(count)d addresses have been added to %(group)s.",
+                count,
+            )
+            % {"count": count, "group": group.name},
+        )
+    if result.skipped:
+        count = len(result.skipped)
+        shown = ", ".join(result.skipped[:SHOWN_SKIPPED]) + (" …" if count > SHOWN_SKIPPED else "")
+        messages.warning(
+            request,
+            ngettext(
+                "%(count)d address was skipped because it has already been invited in this round: %(addresses)s",
+                "%(count)d addresses were skipped because they have already been invited in this round: %(addresses)s",
+                count,
+            )
+            % {"count": count, "addresses": shown},
+        )
+    return redirect("invitation_list", membership.organisation.uuid, round_.uuid)
+
+
+@login_required
+@require_POST
+def invitation_delete(
+    request: HttpRequest, org_uuid: uuid.UUID, round_uuid: uuid.UUID, invitation_uuid: uuid.UUID
+) -> HttpResponse:
+    membership, round_ = get_round_rw(request, org_uuid, round_uuid)
+    with transaction.atomic():
+        invitation = round_.invitations.select_for_update().filter(uuid=invitation_uuid).first()
+        if invitation is None:
+            raise Http404
+        if invitation.status == Invitation.Status.INVITED:
+            invitation.delete()
+            messages.success(request, _("%(email)s has been removed.") % {"email": invitation.email})
+        else:
+            messages.error(
+                request,
+                _("%(email)s can no longer be removed: the link has been used.") % {"email": invitation.email},
+            )
+    return redirect("invitation_list", membership.organisation.uuid, round_.uuid)
+
+
+def _queue_mailing(request: HttpRequest, org_uuid: uuid.UUID, round_uuid: uuid.UUID, reminder: bool) -> HttpResponse:
+    membership, round_ = get_round_rw(request, org_uuid, round_uuid)
+    if round_.status == Round.Status.DRAFT:
+        messages.error(request, _("Open the round before you send invitations or reminders."))
+    elif not can_send(round_):
+        messages.error(request, _("This round is closed; no more invitations or reminders can be sent."))
+    elif sending_queued(round_, reminder):
+        messages.info(request, _("These e-mails are already waiting to be sent; they will go out shortly."))
+    else:
+        base_url = request.build_absolute_uri("/").rstrip("/")
+        count = do_queue_mailing(round_, reminder, base_url)
+        if reminder:
+            text = ngettext(
+                "A reminder to %(count)d address will be sent shortly.",
+                "Reminders to %(count)d addresses will be sent shortly.",
+                count,
+            )
+            empty = _("There is nobody to remind: everyone has finished or has not been invited yet.")
+        else:
+            text = ngettext(
+                "An invitation to %(count)d address will be sent shortly.",
+                "Invitations to %(count)d addresses will be sent shortly.",
+                count,
+            )
+            empty = _("There are no new invitations to send.")
+        if count:
+            messages.success(request, text % {"count": count})
+        else:
+            messages.info(request, empty)
+    return redirect("invitation_list", membership.organisation.uuid, round_.uuid)
+
+
+@login_required
+@require_POST
+def invitation_send(request: HttpRequest, org_uuid: uuid.UUID, round_uuid: uuid.UUID) -> HttpResponse:
+    return _queue_mailing(request, org_uuid, round_uuid, reminder=False)
+
+
+@login_required
+@require_POST
+def invitation_remind(request: HttpRequest, org_uuid: uuid.UUID, round_uuid: uuid.UUID) -> HttpResponse:
+    return _queue_mailing(request, org_uuid, round_uuid, reminder=True)
