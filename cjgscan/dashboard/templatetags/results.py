@@ -1,0 +1,44 @@
+from typing import Any
+
+from django import template
+from django.template.defaultfilters import floatformat
+from django.utils.translation import gettext_lazy as _
+
+register = template.Library()
+
+CONSENSUS = {"agree": _("agree"), "mixed": _("mixed"), "divided": _("divided")}
+
+
+@register.filter
+def number(value: float | None, decimals: int = 1) -> str:
+    """3,4 in Dutch, 3.4 in English; a dash when there is no figure."""
+    return "–" if value is None else str(floatformat(value, decimals))
+
+
+@register.filter
+def percent(value: float | None) -> str:
+    return "–" if value is None else f"{floatformat(value, 0)}%"
+
+
+@register.filter
+def consensus_label(value: str | None) -> str:
+    return str(CONSENSUS.get(value or "", "–"))
+
+
+@register.filter
+def get(mapping: Any, key: Any) -> Any:
+    """{{ results.items|get:item.pk|get:column.key }}"""
+    if mapping is None:
+        return None
+    return mapping.get(key)
+
+
+@register.filter
+def get_mean(summary: Any) -> str:
+    return number(getattr(summary, "mean", None))
+
+
+@register.filter
+def percent_share(value: float | None) -> str:
+    """A share 0…1 as a percentage."""
+    return "–" if value is None else f"{floatformat(value * 100, 0)}%"

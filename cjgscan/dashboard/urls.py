@@ -1,0 +1,10 @@
+from django.urls import path
+
+from cjgscan.dashboard import views
+
+RESULTS = "o/<uuid:org_uuid>/metingen/<uuid:round_uuid>/resultaten/"
+
+urlpatterns = [
+    path(RESULTS, views.overview, name="results_overview"),
+    path(RESULTS + "<str:code>/", views.key_detail, name="results_key"),
+]

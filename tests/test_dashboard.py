@@ -1,0 +1,101 @@
+"""The results pages through HTTP: figures, suppression, escaping, access and a fixed number of queries."""
+
+from django.urls import reverse
+
+from cjgscan.rounds.models import Round
+from tests.base import BaseTestCase
+from tests.factories import make_response, make_round
+
+
+class DashboardTests(BaseTestCase):
+    @classmethod
+    def setUpTestData(cls) -> None:
+        super().setUpTestData()
+        cls.round = make_round(cls.org_a, ask_profession=True, ask_importance=True)
+        groups = list(cls.round.groups.all())
+        cls.big, cls.medium, cls.tiny = groups[0], groups[1], groups[2]
+        cls.tiny.name = "Kleine <groep>"
+        cls.tiny.save()
+        for n in range(6):
+            make_response(
+                cls.round,
+                cls.big,
+                {"S1.K1": "v4", "S1.K2": "v3", "S5.K1": "v1"},
+                comments={"S5": f"<script>alert({n})</script> groot"},
+                importance={"S5": 5},
+                profession="S4.B1",
+            )
+        for _n in range(5):
+            make_response(cls.round, cls.medium, {"S1.K1": "v1", "S1.K2": "v2", "S5.K1": "v1"}, profession="S4.B2")
+        make_response(cls.round, cls.tiny, {"S1.K1": "v2"}, comments={"S5": "Herkenbaar commentaar"})
+
+    def overview(self, **params: str) -> str:
+        return reverse("results_overview", args=[self.org_a.uuid, self.round.uuid])
+
+    def key(self, code: str) -> str:
+        return reverse("results_key", args=[self.org_a.uuid, self.round.uuid, code])
+
+    def test_overview_shows_the_radar_tables_and_lists(self) -> None:
+        self.client.force_login(self.bob)
+        page = self.client.get(self.overview())
+        self.assertEqual(page.status_code, 200)
+        content = page.content.decode()
+        self.assertRegex(content, r'<svg[^>]* role="img"')
+        self.assertIn("Inspirerende missie en visie", content)
+        self.assertIn(self.big.name, content)
+        self.assertIn("Sterke punten", content)
+        self.assertIn("3,3", content)  # Dutch decimal comma: key 1 for everyone
+
+    def test_a_small_group_is_shown_nowhere(self) -> None:
+        self.client.force_login(self.alice)
+        for url in (self.overview(), self.key("S1"), self.key("S5")):
+            content = self.client.get(url).content.decode()
+            self.assertNotIn("Kleine", content)
+            self.assertNotIn("Herkenbaar commentaar", content)
+
+    def test_comments_are_escaped_and_tips_shown_for_a_low_key(self) -> None:
+        self.client.force_login(self.bob)
+        content = self.client.get(self.key("S5")).content.decode()
+        self.assertIn("&lt;script&gt;alert(0)&lt;/script&gt; groot", content)
+        self.assertNotIn("<script>alert", content)
+        self.assertIn("S5.K1", content)
+        self.assertIn("Tips", content)
+        self.assertNotIn("Tips", self.client.get(self.key("S1")).content.decode().split("Opmerkingen")[1])
+
+    def test_per_profession(self) -> None:
+        self.client.force_login(self.bob)
+        content = self.client.get(self.overview() + "?per=beroep").content.decode()
+        self.assertIn("Jeugdartsen", content)  # 6 respondents
+        # 5 nurses protect the one respondent without a profession: together they are "other".
+        self.assertNotIn("Jeugdverpleegkundigen", content)
+        self.assertIn("Overig (samengevoegd)", content)
+
+    def test_nothing_before_enough_respondents(self) -> None:
+        Round.objects.filter(pk=self.round.pk).update(min_group_size=20)
+        self.client.force_login(self.bob)
+        content = self.client.get(self.overview()).content.decode()
+        self.assertNotIn("<svg", content)
+        self.assertIn("minstens 20", content)
+
+    def test_a_fixed_number_of_queries_whatever_the_number_of_respondents(self) -> None:
+        self.client.force_login(self.bob)
+        self.client.get(self.overview())
+        with self.assertNumQueries(13) as before:
+            self.client.get(self.overview())
+        for _n in range(20):
+            make_response(self.round, self.medium, {"S2.K1": "v3", "S3.K1": "v2"})
+        with self.assertNumQueries(len(before.captured_queries)):
+            self.client.get(self.overview())
+        with self.assertNumQueries(len(before.captured_queries) + 2):  # + the scale labels and the tips
+            self.client.get(self.key("S5"))
+
+    def test_outsider_gets_404_reader_may_look(self) -> None:
+        self.client.force_login(self.dave)
+        self.assertEqual(self.client.get(self.overview()).status_code, 404)
+        self.assertEqual(self.client.get(self.key("S1")).status_code, 404)
+        self.client.force_login(self.carol)
+        other = make_round(self.org_b)
+        url = reverse("results_overview", args=[self.org_a.uuid, other.uuid])
+        self.assertEqual(self.client.get(url).status_code, 404)
+        self.client.force_login(self.bob)
+        self.assertEqual(self.client.get(self.key("S9")).status_code, 404)
