@@ -45,6 +45,9 @@ test: lint typecheck pytest
 # Benchmarks: ratios of our code to the raw database, measured in one run (docs/benchmarks.md).
 bench: $(VENV)/.installed-test
 	$(BIN)/python -m bench.dashboard
+	$(BIN)/python -m bench.load --duration $${LOAD_DURATION:-60}
+	$(BIN)/python -m bench.exports
+	$(BIN)/python -m bench.report
 
 # Regenerate the translation catalogues after changing texts (needs gettext).
 messages: $(VENV)/.installed-test

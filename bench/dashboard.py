@@ -15,6 +15,11 @@ import tempfile
 import time
 import uuid
 from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from cjgscan.organisations.models import Organisation
+    from cjgscan.rounds.models import Round
 
 SIZES = [100, 1_000, 10_000]
 REPEAT = 5
@@ -36,6 +41,27 @@ def setup_django() -> None:
     settings.STATIC_ROOT = None
 
 
+def open_database() -> Callable[[], None]:
+    """Migrate a database for the benchmark and load the instruments; returns what drops it again.
+
+    On PostgreSQL the benchmark works in a database of its own (test_<name>); SQLite is a temporary folder."""
+    from django.core.management import call_command
+    from django.db import connection
+
+    test_db = None
+    if connection.vendor == "postgresql":
+        test_db = connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
+    else:
+        call_command("migrate", verbosity=0)
+    call_command("load_instruments", verbosity=0, stdout=open(os.devnull, "w"))  # noqa: SIM115
+
+    def close() -> None:
+        if test_db:
+            connection.creation.destroy_test_db(test_db, verbosity=0)
+
+    return close
+
+
 def best_of(function: Callable[[], object], repeat: int = REPEAT) -> float:
     times = []
     for _ in range(repeat):
@@ -45,48 +71,46 @@ def best_of(function: Callable[[], object], repeat: int = REPEAT) -> float:
     return statistics.median(times)
 
 
+def seed_round(organisation: "Organisation", respondents: int) -> "Round":
+    """A round of the seven keys with `respondents` sent questionnaires spread over its groups, every item answered
+    (bulk inserts; also used by bench/exports.py)."""
+    from cjgscan.instruments.models import Item, ScaleOption
+    from cjgscan.rounds.models import Answer, Response
+    from tests.factories import make_round
+
+    round_ = make_round(organisation, title=f"Bench {respondents}")
+    groups = list(round_.groups.all())
+    items = list(Item.objects.filter(theme__version=round_.version_id).values_list("pk", flat=True))
+    options = list(ScaleOption.objects.filter(scale=round_.scale_id).order_by("position"))
+    responses = [
+        Response(id=uuid.uuid4(), round=round_, group=groups[n % len(groups)], status="submitted")
+        for n in range(respondents)
+    ]
+    Response.objects.bulk_create(responses, batch_size=2000)
+    batch: list[Answer] = []
+    for n, response in enumerate(responses):
+        for m, item in enumerate(items):
+            option = options[(n * 7 + m * 3) % len(options)]
+            batch.append(Answer(response_id=response.pk, item_id=item, option=option, value=option.value))
+        if len(batch) >= 20_000:
+            Answer.objects.bulk_create(batch)
+            batch = []
+    Answer.objects.bulk_create(batch)
+    return round_
+
+
 def main() -> None:
     setup_django()
-    from django.core.management import call_command
     from django.db import connection
     from django.test import Client
     from django.urls import reverse
 
-    from cjgscan.instruments.models import Item, ScaleOption
     from cjgscan.organisations.models import Membership, Organisation, Role
-    from cjgscan.rounds.models import Answer, Response
-    from tests.factories import make_round, make_user
+    from tests.factories import make_user
 
-    test_db = None
-    if connection.vendor == "postgresql":
-        # Work in a database of our own, dropped afterwards.
-        from django.test.utils import get_runner  # noqa: F401
+    close_database = open_database()
 
-        test_db = connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
-    else:
-        call_command("migrate", verbosity=0)
-    call_command("load_instruments", verbosity=0, stdout=open(os.devnull, "w"))  # noqa: SIM115
-
-    def seed(organisation: Organisation, respondents: int) -> object:
-        round_ = make_round(organisation, title=f"Bench {respondents}")
-        groups = list(round_.groups.all())
-        items = list(Item.objects.filter(theme__version=round_.version_id).values_list("pk", flat=True))
-        options = list(ScaleOption.objects.filter(scale=round_.scale_id).order_by("position"))
-        responses = [
-            Response(id=uuid.uuid4(), round=round_, group=groups[n % len(groups)], status="submitted")
-            for n in range(respondents)
-        ]
-        Response.objects.bulk_create(responses, batch_size=2000)
-        batch: list[Answer] = []
-        for n, response in enumerate(responses):
-            for m, item in enumerate(items):
-                option = options[(n * 7 + m * 3) % len(options)]
-                batch.append(Answer(response_id=response.pk, item_id=item, option=option, value=option.value))
-            if len(batch) >= 20_000:
-                Answer.objects.bulk_create(batch)
-                batch = []
-        Answer.objects.bulk_create(batch)
-        return round_
+    seed = seed_round
 
     user = make_user("Bench")
     home = Organisation.objects.create(name="CJG Bench")
@@ -129,8 +153,7 @@ def main() -> None:
         f"with another organisation's {SIZES[-1]:,} respondents added: page ×{page_after / large[0]:.2f}, "
         f"raw SQL ×{sql_after / large[1]:.2f} (1.00 = not slowed)"
     )
-    if test_db:
-        connection.creation.destroy_test_db(test_db, verbosity=0)
+    close_database()
 
 
 if __name__ == "__main__":

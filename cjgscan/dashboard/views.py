@@ -6,12 +6,15 @@ from typing import Any
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
 from cjgscan.analysis.results import ALL, GROUPS, PROFESSIONS, RoundResults, round_results
 from cjgscan.analysis.stats import Score
 from cjgscan.dashboard.templatetags.results import number
+from cjgscan.dashboard.views_trend import benchmark_context
 from cjgscan.instruments.i18n import tr
+from cjgscan.instruments.models import Theme
 from cjgscan.reports import charts
 from cjgscan.rounds.access import get_round
 
@@ -50,6 +53,49 @@ def overview_summary(results: RoundResults) -> str:
     }
 
 
+def radar(results: RoundResults, description: str) -> SafeString:
+    """The keys' scores per column as a spider chart (the page and the PDF report)."""
+    return charts.radar_chart(
+        [f"{t.number}. {tr(t.title)}" for t in results.themes],
+        [(c.label, [results.keys[t.pk][c.key].mean for t in results.themes]) for c in results.columns],
+        **_scale_bounds(results),
+        title=_("Scores per key"),
+        description=description,
+        id_prefix="radar",
+        empty_text=_("No data"),
+    )
+
+
+def item_rows(results: RoundResults, theme: Theme, legend: bool = True) -> list[dict[str, Any]]:
+    """Per characteristic of a key: its figures for everyone, per column, and its answers as a bar (the PDF
+    report draws the bars without a legend each, under one legend per key)."""
+    labels = {o.value: tr(o.label) for o in results.round.scale.options.all() if o.value is not None}
+    items = []
+    for item in theme.items.all():
+        summary = results.items[item.pk][ALL]
+        counts = [(labels[v], summary.distribution.get(v, 0)) for v in sorted(labels)]
+        counts += [(_("Don't know"), summary.dont_know), (_("Not applicable"), summary.not_applicable)]
+        items.append(
+            {
+                "item": item,
+                "summary": summary,
+                "by_column": [results.items[item.pk][c.key] for c in results.columns],
+                "counts": counts,
+                "bar": charts.distribution_bar(
+                    item.code,
+                    counts,
+                    title=_("Answers to %(code)s") % {"code": item.code},
+                    description=", ".join(f"{label}: {n}" for label, n in counts),
+                    id_prefix=f"dist-{item.code}",
+                    neutral=2,
+                    empty_text=_("No answers"),
+                    legend=legend,
+                ),
+            }
+        )
+    return items
+
+
 @login_required
 def overview(request: HttpRequest, org_uuid: uuid.UUID, round_uuid: uuid.UUID) -> HttpResponse:
     membership, results, dimension = _results(request, org_uuid, round_uuid)
@@ -66,15 +112,7 @@ def overview(request: HttpRequest, org_uuid: uuid.UUID, round_uuid: uuid.UUID) -
         context.update(
             key_rows=key_rows,
             summary=summary,
-            radar=charts.radar_chart(
-                [f"{t.number}. {tr(t.title)}" for t in results.themes],
-                [(c.label, [results.keys[t.pk][c.key].mean for t in results.themes]) for c in results.columns],
-                **_scale_bounds(results),
-                title=_("Scores per key"),
-                description=summary,
-                id_prefix="radar",
-                empty_text=_("No data"),
-            ),
+            radar=radar(results, summary),
             heatmap=charts.heatmap(
                 [f"{i.code} {tr(i.text)}" for i in results.all_items()],
                 [c.label for c in results.columns],
@@ -89,6 +127,7 @@ def overview(request: HttpRequest, org_uuid: uuid.UUID, round_uuid: uuid.UUID) -
             improvements=results.improvements(),
             gaps=results.gaps()[:15],
             priorities=results.priorities(),
+            **benchmark_context(results),
         )
     return render(request, "dashboard/overview.html", context)
 
@@ -109,28 +148,7 @@ def key_detail(request: HttpRequest, org_uuid: uuid.UUID, round_uuid: uuid.UUID,
         "themes": results.themes,
     }
     if results.visible:
-        labels = {o.value: tr(o.label) for o in results.round.scale.options.all() if o.value is not None}
-        items = []
-        for item in theme.items.all():
-            summary = results.items[item.pk][ALL]
-            counts = [(labels[v], summary.distribution.get(v, 0)) for v in sorted(labels)]
-            counts += [(_("Don't know"), summary.dont_know), (_("Not applicable"), summary.not_applicable)]
-            items.append(
-                {
-                    "item": item,
-                    "summary": summary,
-                    "by_column": [results.items[item.pk][c.key] for c in results.columns],
-                    "bar": charts.distribution_bar(
-                        item.code,
-                        counts,
-                        title=_("Answers to %(code)s") % {"code": item.code},
-                        description=", ".join(f"{label}: {n}" for label, n in counts),
-                        id_prefix=f"dist-{item.code}",
-                        neutral=2,
-                        empty_text=_("No answers"),
-                    ),
-                }
-            )
+        items = item_rows(results, theme)
         key_score: Score = results.keys[theme.pk][ALL]
         context.update(
             items=items,

@@ -60,6 +60,17 @@ def read_file(path: Path) -> dict[str, Any]:
     return parse_text(text, filename)
 
 
+def read_bytes(data: bytes, filename: str) -> dict[str, Any]:
+    """Like read_file, for the content of an uploaded file."""
+    if len(data) > MAX_FILE_BYTES:
+        raise InstrumentFileError(filename, [f"file: larger than {MAX_FILE_BYTES // 1024} KiB"])
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise InstrumentFileError(filename, ["file: not UTF-8 text"]) from None
+    return parse_text(text, filename)
+
+
 def content_hash(document: dict[str, Any]) -> str:
     canonical = json.dumps(document, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(canonical.encode()).hexdigest()

@@ -13,6 +13,11 @@ class Organisation(models.Model):
     name = models.CharField(_("name"), max_length=200)
     municipality = models.CharField(_("municipality"), max_length=200, blank=True)
     region = models.CharField(_("region"), max_length=200, blank=True)
+    benchmark_opt_in = models.BooleanField(
+        _("take part in the comparison with other organisations"),
+        default=False,
+        help_text=_("Only key scores are shared, anonymously. You can stop at any time."),
+    )
     created = models.DateTimeField(auto_now_add=True)
 
     class Meta:

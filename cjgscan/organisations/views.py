@@ -46,7 +46,8 @@ def organisation_edit(request: HttpRequest, org_uuid: uuid.UUID) -> HttpResponse
         organisation.name = form.cleaned_data["name"]
         organisation.municipality = form.cleaned_data["municipality"]
         organisation.region = form.cleaned_data["region"]
-        organisation.save(update_fields=["name", "municipality", "region"])
+        organisation.benchmark_opt_in = form.cleaned_data["benchmark_opt_in"]
+        organisation.save(update_fields=["name", "municipality", "region", "benchmark_opt_in"])
         messages.success(request, _("The details of %(name)s have been saved.") % {"name": organisation.name})
         return redirect("organisation_home", organisation.uuid)
     return render(request, "organisations/organisation_edit.html", {"organisation": organisation, "form": form})

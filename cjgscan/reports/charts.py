@@ -394,10 +394,12 @@ def distribution_bar(
     id_prefix: str,
     neutral: int = 0,
     empty_text: str = EMPTY,
+    legend: bool = True,
 ) -> SafeString:
     """One 100 % stacked bar of the answer options, each segment its own colour and fill pattern.
 
-    The last `neutral` options (e.g. "don't know", "n/a") are off the scale and drawn in greys.
+    The last `neutral` options (e.g. "don't know", "n/a") are off the scale and drawn in greys. Without `legend`
+    (several bars under one `distribution_legend`, as in the PDF report) the counts belong in a table beside it.
     """
     total = sum(max(n, 0) for _name, n in counts)
     if total == 0:
@@ -405,17 +407,8 @@ def distribution_bar(
     width, bar_y, bar_h = 720.0, 6.0, 30.0
     lines, cut = _wrap(label, 18, 2) if label.strip() else ([], False)
     x0 = min(max((_width(line) for line in lines), default=0) + 12, 150) if lines else 0.0
-    first_scale = len(counts) - neutral
-    defs, body, fills = [], [], []
-    for n, (_name, _count) in enumerate(counts):
-        colour = SEGMENTS[n % 8] if n < first_scale else NEUTRAL[(n - first_scale) % 3]
-        fill = colour
-        if n % 2:
-            pattern_id = f"{id_prefix}-fill{n}"
-            hatch = HATCHES[(n // 2) % len(HATCHES)]
-            defs.append(_pattern(pattern_id, 8, colour, hatch, text_colour_on(colour), 1.5))
-            fill = f"url(#{pattern_id})"
-        fills.append(fill)
+    defs, fills = _segment_fills(len(counts), neutral, id_prefix)
+    body: list[str] = []
     if lines:
         body.append(_text(lines, 0, _centred(lines, bar_y + bar_h / 2), full=label if cut else ""))
     x, bar_w = x0, width - x0 - 2
@@ -432,14 +425,42 @@ def distribution_bar(
             body.append(_text([share], mid, bar_y + 19.5, text_anchor="middle", font_size=12, font_weight="bold"))
         x += w
     body.append(_el("rect", x=x0, y=bar_y, width=bar_w, height=bar_h, fill="none", stroke=MUTED))
-
-    def swatch(fill: str) -> Symbol:
-        return lambda x, y: _el("rect", x=x, y=y - 8, width=16, height=16, fill=fill, stroke=TEXT)
-
-    entries = [(swatch(fills[n]), 16.0, f"{name} ({count})") for n, (name, count) in enumerate(counts)]
-    legend, height = _legend(entries, bar_y + bar_h + 8, width)
+    key, height = "", bar_y + bar_h + 6
+    if legend:
+        entries = [(_swatch(fills[n]), 16.0, f"{name} ({count})") for n, (name, count) in enumerate(counts)]
+        key, height = _legend(entries, bar_y + bar_h + 8, width)
     body.insert(0, _el("defs", "".join(defs)))
-    return _svg("distribution", width, height, title, description, id_prefix, "".join(body) + legend)
+    return _svg("distribution", width, height, title, description, id_prefix, "".join(body) + key)
+
+
+def _segment_fills(count: int, neutral: int, id_prefix: str) -> tuple[list[str], list[str]]:
+    """The pattern definitions and the fill of each answer option's segment (every other one hatched)."""
+    first_scale = count - neutral
+    defs, fills = [], []
+    for n in range(count):
+        colour = SEGMENTS[n % 8] if n < first_scale else NEUTRAL[(n - first_scale) % 3]
+        fill = colour
+        if n % 2:
+            pattern_id = f"{id_prefix}-fill{n}"
+            hatch = HATCHES[(n // 2) % len(HATCHES)]
+            defs.append(_pattern(pattern_id, 8, colour, hatch, text_colour_on(colour), 1.5))
+            fill = f"url(#{pattern_id})"
+        fills.append(fill)
+    return defs, fills
+
+
+def _swatch(fill: str) -> Symbol:
+    return lambda x, y: _el("rect", x=x, y=y - 8, width=16, height=16, fill=fill, stroke=TEXT)
+
+
+def distribution_legend(
+    names: Sequence[str], *, title: str, description: str, id_prefix: str, neutral: int = 0
+) -> SafeString:
+    """The key to several distribution bars drawn without their own legend: each option's colour and pattern."""
+    defs, fills = _segment_fills(len(names), neutral, id_prefix)
+    entries = [(_swatch(fills[n]), 16.0, name) for n, name in enumerate(names)]
+    key, height = _legend(entries, 0, 720.0)
+    return _svg("legend", 720.0, height, title, description, id_prefix, _el("defs", "".join(defs)) + key)
 
 
 def score_bars(

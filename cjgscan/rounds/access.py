@@ -4,7 +4,7 @@ import uuid
 
 from django.http import Http404, HttpRequest
 
-from cjgscan.organisations.access import get_membership, get_membership_rw
+from cjgscan.organisations.access import get_membership, get_membership_admin, get_membership_rw
 from cjgscan.organisations.models import Membership
 from cjgscan.rounds.models import RespondentGroup, Round
 
@@ -18,6 +18,12 @@ def get_round(request: HttpRequest, org_uuid: uuid.UUID, round_uuid: uuid.UUID) 
 def get_round_rw(request: HttpRequest, org_uuid: uuid.UUID, round_uuid: uuid.UUID) -> tuple[Membership, Round]:
     """Coordinators and administrators may change; readers get 403."""
     membership = get_membership_rw(request, org_uuid)
+    return membership, _round_of(membership, round_uuid)
+
+
+def get_round_admin(request: HttpRequest, org_uuid: uuid.UUID, round_uuid: uuid.UUID) -> tuple[Membership, Round]:
+    """Only administrators (beheerder): deleting addresses or whole rounds; others get 403."""
+    membership = get_membership_admin(request, org_uuid)
     return membership, _round_of(membership, round_uuid)
 
 

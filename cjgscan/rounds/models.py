@@ -63,6 +63,9 @@ class Round(models.Model):
         validators=[MinValueValidator(MIN_GROUP_SIZE_FLOOR), MaxValueValidator(100)],
     )
     created = models.DateTimeField(auto_now_add=True)
+    # Retention: the invitation addresses are deleted after the round closes; these keep the figures.
+    addresses_deleted_on = models.DateField(null=True, blank=True)
+    deleted_invitation_count = models.PositiveIntegerField(default=0)
 
     class Meta:
         ordering = ["-opens_on", "-created"]
@@ -212,3 +215,19 @@ class ThemeAnswer(models.Model):
 
     def as_dict(self) -> dict[str, Any]:
         return {"comment": self.comment, "importance": self.importance}
+
+
+class LinkAttempt(models.Model):
+    """Failed uses of respondent links, per client address (keyed hash) and ten-minute window: brute-forcing
+    tokens is refused. Rows older than a day are deleted as new ones come in."""
+
+    client_hash = models.CharField(max_length=64)
+    window = models.DateTimeField()
+    failures = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["client_hash", "window"], name="unique_link_attempt_window")]
+        indexes = [models.Index(fields=["window"])]
+
+    def __str__(self) -> str:
+        return f"{self.window}: {self.failures}"

@@ -23,7 +23,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
+from cjgscan.lib.faults import pause_in_submit
 from cjgscan.lib.tokens import check_signed_id_token, new_token, read_signed_id_token
+from cjgscan.rounds import ratelimit
 from cjgscan.rounds.answers import AlreadySubmitted, Questionnaire, do_save_answers
 from cjgscan.rounds.models import (
     IMPORTANCE_CHOICES,
@@ -105,12 +107,24 @@ def closed_message(request: HttpRequest, round_: Round) -> HttpResponse:
 
 
 def invalid_link(request: HttpRequest) -> HttpResponse:
+    ratelimit.record_failure(request)
     return message(
         request,
         _("This link does not work"),
         _("Check that you used the whole link from the invitation, or ask the sender for a new one."),
         status=404,
     )
+
+
+def too_many_attempts(request: HttpRequest) -> HttpResponse:
+    reply = message(
+        request,
+        _("Too many attempts"),
+        _("Too many links that do not work were tried from this address. Wait a quarter of an hour and try again."),
+        status=429,
+    )
+    reply.headers["Retry-After"] = "900"
+    return reply
 
 
 def go_to_questionnaire(round_: Round, token: str) -> HttpResponse:
@@ -122,6 +136,8 @@ def go_to_questionnaire(round_: Round, token: str) -> HttpResponse:
 @respondent_view
 @require_GET
 def start_personal(request: HttpRequest, token: str) -> HttpResponse:
+    if ratelimit.is_blocked(request):
+        return too_many_attempts(request)
     if not TOKEN_PATTERN.match(token):
         return invalid_link(request)
     invitation = Invitation.objects.select_related("round", "group").filter(token_hash=Invitation.hash_token(token))
@@ -150,6 +166,8 @@ def start_personal(request: HttpRequest, token: str) -> HttpResponse:
 @respondent_view
 @require_GET
 def start_group(request: HttpRequest, token: str) -> HttpResponse:
+    if ratelimit.is_blocked(request):
+        return too_many_attempts(request)
     group_uuid = read_signed_id_token("group-link", token)
     group = RespondentGroup.objects.select_related("round").filter(uuid=group_uuid).first() if group_uuid else None
     if group is None or not check_signed_id_token("group-link", token, group.uuid, group.link_version):
@@ -330,6 +348,7 @@ def submit(request: HttpRequest, round_uuid: uuid.UUID) -> HttpResponse:
             locked.submitted_on = timezone.localdate()
             locked.save(update_fields=["status", "submitted_on"])
             Invitation.objects.filter(token_hash=Invitation.hash_token(token)).update(status=Invitation.Status.FINISHED)
+            pause_in_submit()  # fault tests only (an environment variable), see tests/test_faults.py
     return redirect("respondent_done", round_.uuid)
 
 

@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from cjgscan.rounds import respondent, views
+from cjgscan.rounds import respondent, views, views_retention
 
 ORG = "o/<uuid:org_uuid>/metingen/"
 ROUND = ORG + "<uuid:round_uuid>/"
@@ -18,6 +18,8 @@ urlpatterns = [
     ),
     path(ROUND + "uitnodigingen/", include("cjgscan.rounds.urls_invitations")),
     path(ROUND + "papier/", include("cjgscan.rounds.urls_paper")),
+    path(ROUND + "adressen-verwijderen/", views_retention.round_delete_addresses, name="round_delete_addresses"),
+    path(ROUND + "verwijderen/", views_retention.round_delete, name="round_delete"),
     # Respondents: a link with a token is exchanged for a cookie and a URL without it.
     path("r/<str:token>/", respondent.start_personal, name="respondent_start"),
     path("g/<str:token>/", respondent.start_group, name="respondent_group_start"),

@@ -1,6 +1,11 @@
+import sys
+
 from django import forms
 from django.contrib.auth import forms as auth_forms
 from django.contrib.auth import views as auth_views
+from django.db import InterfaceError, OperationalError
+from django.http import HttpRequest, HttpResponse, HttpResponseServerError
+from django.template import loader
 from django.utils.translation import gettext_lazy as _
 
 
@@ -19,3 +24,14 @@ class LoginView(auth_views.LoginView):
 class PasswordResetView(auth_views.PasswordResetView):
     email_template_name = "registration/password_reset_email.txt"
     subject_template_name = "registration/password_reset_subject.txt"
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """handler500: a database that is down or restarting gets a short Dutch 503 page that asks to retry;
+    anything else the usual 500 page. Rendered without context processors: they might need the database."""
+    error = sys.exc_info()[1]
+    if isinstance(error, OperationalError | InterfaceError):
+        response = HttpResponse(loader.render_to_string("503.html"), status=503)
+        response.headers["Retry-After"] = "30"
+        return response
+    return HttpResponseServerError(loader.render_to_string("500.html"))

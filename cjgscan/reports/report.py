@@ -1,0 +1,203 @@
+"""The PDF report of a round: the dashboard's figures and charts, a written summary, agreed scores, the action plan.
+
+The same function serves the download and the `cjgscan report` command, so both give the same file: the
+HTML is rendered without a request, and the PDF carries the report's date (no time) as its creation date.
+"""
+
+import datetime
+from typing import Any
+
+from django.contrib.staticfiles import finders
+from django.db.models import Prefetch, Q, prefetch_related_objects
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from cjgscan.analysis.results import ALL, GROUPS, OTHER, RoundResults, round_results
+from cjgscan.dashboard.views import LOW_SCORE_PERCENT, item_rows, overview_summary, radar
+from cjgscan.development.models import Action, AgreedScore
+from cjgscan.instruments.i18n import tr
+from cjgscan.instruments.models import Tip
+from cjgscan.reports import charts, summary
+from cjgscan.rounds.models import Round
+
+REPORT_CSS = "cjgscan/report.css"
+PHASES = [phase for phase, _label in Action.Phase.choices]
+
+
+def previous_round(round_: Round) -> Round | None:
+    """The organisation's latest earlier round of the same instrument (any version) that was opened."""
+    earlier = Q(opens_on__lt=round_.opens_on) | Q(opens_on=round_.opens_on, created__lt=round_.created)
+    return (
+        Round.objects.filter(earlier, organisation_id=round_.organisation_id)
+        .filter(version__instrument_id=round_.version.instrument_id)
+        .exclude(status=Round.Status.DRAFT)
+        .exclude(pk=round_.pk)
+        .select_related("version__instrument", "scale")
+        .prefetch_related("scale__options")
+        .order_by("-opens_on", "-created")
+        .first()
+    )
+
+
+def _results(round_: Round) -> RoundResults:
+    prefetch_related_objects([round_], "scale__options")  # round_results and the answer labels share them
+    results = round_results(round_, GROUPS)
+    prefetch_related_objects(results.themes, Prefetch("tips", queryset=Tip.objects.order_by("position")))
+    return results
+
+
+def _key_pages(results: RoundResults, previous: RoundResults | None) -> list[dict[str, Any]]:
+    previous_keys = {}
+    if previous is not None and previous.visible:
+        previous_keys = {t.code: previous.keys[t.pk][ALL].mean for t in previous.themes}
+    gaps = results.gaps()
+    pages = []
+    for theme in results.themes:
+        key_score = results.keys[theme.pk][ALL]
+        before = previous_keys.get(theme.code)
+        items = item_rows(results, theme, legend=False)
+        options = [label for label, _count in items[0]["counts"]] if items else []
+        pages.append(
+            {
+                "theme": theme,
+                "key_score": key_score,
+                "key_scores": [(c, results.keys[theme.pk][c.key]) for c in results.columns],
+                "previous": before,
+                "change": summary.signed(key_score.mean - before)
+                if before is not None and key_score.mean is not None
+                else None,
+                "items": items,
+                "options": options,
+                "legend": charts.distribution_legend(
+                    options,
+                    title=_("Answer options"),
+                    description=_("The colour and pattern of each answer option in the bars below."),
+                    id_prefix=f"legend-{theme.code}",
+                    neutral=2,
+                ),
+                "gaps": [g for g in gaps if getattr(g.subject, "theme_id", g.subject.pk) == theme.pk],
+                "comments": results.comments.get(theme.pk, []),
+                "low": key_score.percent is not None and key_score.percent < LOW_SCORE_PERCENT,
+                "tips": theme.tips.all(),
+            }
+        )
+    return pages
+
+
+def _comparison_chart(results: RoundResults, previous: RoundResults) -> Any:
+    by_code = {t.code: previous.keys[t.pk][ALL].mean for t in previous.themes}
+    return charts.score_bars(
+        [(f"{t.number}. {tr(t.title)}", results.keys[t.pk][ALL].mean) for t in results.themes],
+        scale_min=1,
+        scale_max=results.points,
+        title=_("Scores per key, this round and the previous one"),
+        description=_("The bars show this round's score per key; the diamonds show the previous round (%(title)s).")
+        % {"title": previous.round.title},
+        id_prefix="compare",
+        reference=[by_code.get(t.code) for t in results.themes],
+        reference_label=_("Previous round"),
+        empty_text=_("No data"),
+    )
+
+
+def _agreed_scores(round_: Round, results: RoundResults) -> list[dict[str, Any]]:
+    by_code = {t.code: t for t in results.themes}
+    rows = []
+    for agreed in AgreedScore.objects.filter(round=round_).order_by("theme_code"):
+        theme = by_code.get(agreed.theme_code)
+        measured = results.keys[theme.pk][ALL].mean if theme is not None and results.visible else None
+        rows.append({"agreed": agreed, "theme": theme, "measured": measured, "score": float(agreed.score)})
+    return sorted(rows, key=lambda row: (row["theme"].number if row["theme"] else 99, row["agreed"].theme_code))
+
+
+def _actions(round_: Round, results: RoundResults) -> list[dict[str, Any]]:
+    themes = {t.code: t for t in results.themes}
+    actions = Action.objects.filter(round=round_, organisation_id=round_.organisation_id).select_related("owner")
+    rows = [{"action": action, "theme": themes.get(action.theme_code)} for action in actions]
+    return sorted(
+        rows,
+        key=lambda row: (
+            PHASES.index(row["action"].phase) if row["action"].phase in PHASES else len(PHASES),
+            row["action"].due_on or datetime.date.max,
+            row["action"].title,
+        ),
+    )
+
+
+def report_context(round_: Round, today: datetime.date | None = None) -> dict[str, Any]:
+    """Everything the report shows, in a fixed number of queries. `round_` comes with its organisation,
+    version (with instrument) and scale, as the access helpers fetch it."""
+    results = _results(round_)
+    earlier = previous_round(round_)
+    previous = round_results(earlier, GROUPS) if earlier is not None else None
+    context: dict[str, Any] = {
+        "organisation": round_.organisation,
+        "round": round_,
+        "results": results,
+        "today": today or timezone.localdate(),
+        "previous": previous,
+        "scale_options": [o for o in round_.scale.options.all() if o.value is not None],
+        "missing_options": [o for o in round_.scale.options.all() if o.value is None],
+        "agreed_scores": _agreed_scores(round_, results),
+        "actions": _actions(round_, results),
+        "suppression": _suppression_facts(results),
+    }
+    context["changes_opening"], context["changes"] = summary.change_sentences(results, previous)
+    if not results.visible:
+        return context
+    scores = overview_summary(results)
+    gaps = results.gaps()
+    context["gaps_opening"], context["gap_lines"] = summary.gap_sentences(results, gaps)
+    context.update(
+        response_sentence=summary.response_sentence(results),
+        scores_sentence=scores,
+        items_sentence=summary.items_sentence(results),
+        radar=radar(results, scores),
+        key_rows=[(t, [results.keys[t.pk][c.key] for c in results.columns]) for t in results.themes],
+        keys=_key_pages(results, previous),
+        comparison=_comparison_chart(results, previous) if previous is not None and previous.visible else None,
+    )
+    return context
+
+
+def _suppression_facts(results: RoundResults) -> dict[str, int]:
+    """How many groups were not shown on their own, and why; never which ones or how many people."""
+    reasons = list(results.suppression.reasons.values())
+    return {
+        "too_small": reasons.count("too_small"),
+        "protects_other": reasons.count("protects_other"),
+        "shown": len([c for c in results.group_columns if c.key != OTHER]),
+    }
+
+
+def render_report_html(round_: Round, language: str, today: datetime.date | None = None) -> str:
+    with translation.override(language):
+        return render_to_string("reports/report.html", report_context(round_, today))
+
+
+def write_pdf(html: str) -> bytes:
+    """HTML to a tagged A4 PDF (PDF/UA-1) with the report style sheet; nothing is fetched from elsewhere."""
+    from weasyprint import CSS, HTML  # type: ignore[import-untyped]  # slow to import: only when needed
+    from weasyprint.urls import URLFetcher  # type: ignore[import-untyped]
+
+    fetcher = URLFetcher(allowed_protocols={"data"})
+    css_path = finders.find(REPORT_CSS)
+    assert isinstance(css_path, str), REPORT_CSS
+    with open(css_path, encoding="utf-8") as css_file:
+        stylesheet = CSS(string=css_file.read(), url_fetcher=fetcher)
+    document = HTML(string=html, url_fetcher=fetcher)
+    pdf: bytes = document.write_pdf(stylesheets=[stylesheet], pdf_variant="pdf/ua-1", pdf_tags=True)
+    return pdf
+
+
+def render_report_pdf(round_: Round, language: str, today: datetime.date | None = None) -> bytes:
+    return write_pdf(render_report_html(round_, language, today))
+
+
+def report_file_name(round_: Round, language: str) -> str:
+    from django.utils.text import slugify
+
+    with translation.override(language):
+        word = _("report")
+    return f"{slugify(round_.title) or 'meting'}-{slugify(word)}.pdf"

@@ -1,0 +1,46 @@
+from django.urls import path
+
+from cjgscan.workshops import participant, views
+
+ORG = "o/<uuid:org_uuid>/werksessies/"
+WORKSHOP = ORG + "<uuid:workshop_uuid>/"
+PARTICIPANT = "werksessie/<uuid:workshop_uuid>/"
+
+urlpatterns = [
+    path(ORG, views.workshop_list, name="workshop_list"),
+    path(ORG + "nieuw/", views.workshop_create, name="workshop_create"),
+    path(WORKSHOP, views.workshop_detail, name="workshop_detail"),
+    path(WORKSHOP + "vragen/nieuw/", views.workshop_question_add, name="workshop_question_add"),
+    path(WORKSHOP + "presenteren/", views.workshop_present, name="workshop_present"),
+    path(WORKSHOP + "presenteren/live/", views.workshop_live, name="workshop_live"),
+    path(WORKSHOP + "presenteren/vraag/", views.workshop_move, name="workshop_move"),
+    path(WORKSHOP + "vragen/<uuid:question_uuid>/samenvoegen/", views.workshop_merge, name="workshop_merge"),
+    *(
+        path(
+            WORKSHOP + f"stemmen-{action}/", views.workshop_voting, {"action": action}, name=f"workshop_voting_{action}"
+        )
+        for action in ("sluiten", "openen")
+    ),
+    path(WORKSHOP + "beeindigen/", views.workshop_end, name="workshop_end"),
+    path(WORKSHOP + "agenda/", views.workshop_agenda, name="workshop_agenda"),
+    path(WORKSHOP + "agenda.pdf", views.workshop_agenda_pdf, name="workshop_agenda_pdf"),
+    path(WORKSHOP + "wensen/<uuid:wish_uuid>/actie/", views.wish_to_action, name="workshop_wish_to_action"),
+    # Participants: no account, a short code and a cookie valid only under the session's path.
+    path("werksessie/", participant.join, name="workshop_join"),
+    path(PARTICIPANT, participant.home, name="participant_home"),
+    path(PARTICIPANT + "vraag/<uuid:question_uuid>/", participant.question, name="participant_question"),
+    path(PARTICIPANT + "notitie/<uuid:note_uuid>/", participant.note_edit, name="participant_note_edit"),
+    path(
+        PARTICIPANT + "notitie/<uuid:note_uuid>/verwijderen/", participant.note_delete, name="participant_note_delete"
+    ),
+    path(PARTICIPANT + "wensen/", participant.wishes, name="participant_wishes"),
+    *(
+        path(
+            PARTICIPANT + f"wensen/<uuid:wish_uuid>/{action}/",
+            participant.vote,
+            {"action": action},
+            name=f"participant_{action}",
+        )
+        for action in ("stemmen", "intrekken")
+    ),
+]

@@ -1,0 +1,302 @@
+"""The PDF report of a round: rendered for real (WeasyPrint), read back with poppler (pdftotext, pdftoppm)."""
+
+import datetime
+import io
+import shutil
+import subprocess
+import tempfile
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from cjgscan.development.models import Action, AgreedScore
+from cjgscan.reports.report import render_report_html, report_context
+from cjgscan.rounds.models import Round
+from tests.base import BaseTestCase
+from tests.factories import make_response, make_round
+
+
+def pdf_text(content: bytes) -> str:
+    """The PDF's text, whitespace collapsed (lines wrap anywhere)."""
+    if not shutil.which("pdftotext"):
+        pytest.skip("pdftotext is not installed (apt-get install poppler-utils)")
+    result = subprocess.run(["pdftotext", "-layout", "-", "-"], input=content, capture_output=True, check=True)  # noqa: S607
+    return " ".join(result.stdout.decode().split())
+
+
+def pdf_pages(content: bytes) -> list[str]:
+    """Each page's text, in order (pdftotext separates pages with a form feed)."""
+    if not shutil.which("pdftotext"):
+        pytest.skip("pdftotext is not installed (apt-get install poppler-utils)")
+    result = subprocess.run(["pdftotext", "-", "-"], input=content, capture_output=True, check=True)  # noqa: S607
+    return [" ".join(page.split()) for page in result.stdout.decode().split("\f")[:-1]]
+
+
+def png_pages(content: bytes) -> list[bytes]:
+    """Every page as a small greyscale image (PGM: a header, then one byte per pixel)."""
+    if not shutil.which("pdftoppm"):
+        pytest.skip("pdftoppm is not installed (apt-get install poppler-utils)")
+    with tempfile.TemporaryDirectory() as folder:
+        source = Path(folder) / "report.pdf"
+        source.write_bytes(content)
+        subprocess.run(["pdftoppm", "-r", "20", "-gray", str(source), f"{folder}/page"], check=True)  # noqa: S607
+        return [path.read_bytes() for path in sorted(Path(folder).glob("page-*.pgm"))]
+
+
+def dark_pixels(pgm: bytes) -> int:
+    """The number of pixels that are clearly not white."""
+    header_end = 0
+    for _line in range(3):  # P5, width height, maxval
+        header_end = pgm.index(b"\n", header_end) + 1
+    return sum(1 for value in pgm[header_end:] if value < 200)
+
+
+class ReportTests(BaseTestCase):
+    @classmethod
+    def setUpTestData(cls) -> None:
+        super().setUpTestData()
+        today = datetime.date(2026, 10, 1)
+        cls.previous = make_round(
+            cls.org_a, title="Meting voorjaar", opens_on=today.replace(month=3), closes_on=today.replace(month=4)
+        )
+        old_big = cls.previous.groups.all()[0]
+        old_medium = cls.previous.groups.all()[1]
+        for _n in range(5):
+            make_response(cls.previous, old_big, {"S1.K1": "v2", "S1.K2": "v3", "S5.K1": "v1"})
+            make_response(cls.previous, old_medium, {"S1.K1": "v2", "S1.K2": "v2", "S5.K1": "v2"})
+
+        cls.round = make_round(cls.org_a, title="Meting najaar", opens_on=today, closes_on=today.replace(month=11))
+        groups = list(cls.round.groups.all())
+        cls.big, cls.medium, cls.tiny = groups[0], groups[1], groups[2]
+        cls.tiny.name = "Kleine groep Zichtbaar"
+        cls.tiny.save()
+        for n in range(6):
+            make_response(
+                cls.round,
+                cls.big,
+                {"S1.K1": "v4", "S1.K2": "v3", "S5.K1": "v1"},
+                comments={"S5": f"<script>alert({n})</script> groot"},
+            )
+        for _n in range(5):
+            make_response(cls.round, cls.medium, {"S1.K1": "v1", "S1.K2": "v2", "S5.K1": "v1"})
+        make_response(cls.round, cls.tiny, {"S1.K1": "v2"}, comments={"S5": "Herkenbaar commentaar"})
+        AgreedScore.objects.create(
+            round=cls.round, theme_code="S1", score=Decimal("3.5"), reasoning="Wij zien <b>vooruitgang</b>"
+        )
+        Action.objects.create(
+            organisation=cls.org_a,
+            round=cls.round,
+            theme_code="S5",
+            item_code="S5.K1",
+            title="Scholingsplan opstellen",
+            description="Met de teamleiders",
+            owner_name="Team Oost",
+            due_on=datetime.date(2027, 3, 1),
+            phase=Action.Phase.DO,
+        )
+        Action.objects.create(organisation=cls.org_b, title="Actie van een andere organisatie")
+
+    def url(self, round_: Round | None = None) -> str:
+        return reverse("round_report_pdf", args=[self.org_a.uuid, (round_ or self.round).uuid])
+
+    def fetch(self, language: str = "nl") -> bytes:
+        self.client.force_login(self.bob)
+        self.client.cookies["django_language"] = language
+        response = self.client.get(self.url())
+        self.assertEqual(response.status_code, 200)
+        self.assertEqual(response["Content-Type"], "application/pdf")
+        return response.content
+
+    def fetched_round(self, round_: Round | None = None) -> Round:
+        rounds = Round.objects.select_related("organisation", "version__instrument", "scale")
+        return rounds.get(pk=(round_ or self.round).pk)
+
+    def test_every_section_in_dutch_with_page_numbers_and_no_blank_pages(self) -> None:
+        content = self.fetch()
+        self.assertTrue(content.startswith(b"%PDF-"))
+        pages = pdf_pages(content)
+        images = png_pages(content)
+        self.assertGreaterEqual(len(pages), 10)
+        self.assertEqual(len(images), len(pages))
+        for number, image in enumerate(images, start=1):
+            self.assertGreater(dark_pixels(image), 50, f"page {number} is blank")
+        text = " ".join(pages)
+        with translation.override("nl"):
+            headings = {
+                name: _(name)
+                for name in [
+                    "Contents",
+                    "Management summary",
+                    "Scores per key",
+                    "Agreed scores",
+                    "Action plan",
+                    "Method",
+                    "Where groups see it differently",
+                    "Changes since the previous round",
+                    "Tips from the instrument",
+                    "What was left out, and why",
+                ]
+            }
+            respondents = _("%(total)s respondents sent their answers: %(groups)s.") % {
+                "total": 12,
+                "groups": _("%(list)s and %(last)s")
+                % {"list": f"{self.big.name} 6", "last": f"{_('Other (merged)')} 6"},
+            }
+            compared = _(
+                "Compared with the previous round (%(title)s) the average score went from %(previous)s to %(current)s "
+                "(%(difference)s)."
+            ) % {"title": "Meting voorjaar", "previous": "1,9", "current": "1,8", "difference": "−0,1"}
+        for name, heading in headings.items():
+            self.assertIn(heading, text, name)
+        self.assertIn("Inspirerende missie en visie", text)
+        self.assertIn(respondents, text)
+        self.assertIn(compared, text)
+        self.assertIn("Inspirerende missie en visie (2,6)", text)  # the strongest key, Dutch decimal comma
+        self.assertIn("4,0", text)  # the big group on S1.K1
+        # Small group: not by name, not its comment; the markup of a comment shows as text.
+        self.assertNotIn("Kleine groep", text)
+        self.assertNotIn("Herkenbaar commentaar", text)
+        self.assertIn("<script>alert(0)</script> groot", text)
+        # Agreed scores and the action plan of this round, not another organisation's actions.
+        self.assertIn("Wij zien <b>vooruitgang</b>", text)
+        self.assertIn("3,5", text)
+        self.assertIn("Scholingsplan opstellen", text)
+        self.assertIn("Team Oost", text)
+        self.assertNotIn("Actie van een andere organisatie", text)
+        # Page numbers in the footer and in the table of contents (target-counter).
+        with translation.override("nl"):
+            page_word, method = _("Page"), _("Method")
+        self.assertIn(f"{page_word} 2 / {len(pages)}", pages[1])
+        method_page = next(n for n, page in enumerate(pages, start=1) if headings["What was left out, and why"] in page)
+        self.assertRegex(pages[1], rf"{method} ?\.+ ?{method_page}\b")
+        # Tagged PDF: the headings are H1 (the title) and H2 (a chapter or key each).
+        struct = subprocess.run(["pdfinfo", "-struct", "-"], input=content, capture_output=True, check=True)  # noqa: S607
+        tags = [line.split()[0] for line in struct.stdout.decode().splitlines() if line.strip()]
+        self.assertEqual(tags.count("H1"), 1)
+        self.assertEqual(tags.count("H2"), 13)  # contents, summary, scores, 7 keys, agreed, plan, method
+        self.assertGreater(tags.count("H3"), 7)
+
+    def test_english_when_the_user_reads_english(self) -> None:
+        text = pdf_text(self.fetch("en"))
+        for heading in ["Management summary", "Scores per key", "Agreed scores", "Action plan", "Method", "Contents"]:
+            self.assertIn(heading, text)
+        self.assertIn("Inspiring mission and vision (2.6)", text)
+        self.assertIn("12 respondents sent their answers", text)
+        self.assertIn("Compared with the previous round (Meting voorjaar) the average score went from 1.9 to 1.8", text)
+        self.assertNotIn("Kleine groep", text)
+        self.assertIn("<script>alert(0)</script> groot", text)
+        self.assertIn("Tips from the instrument", text)
+        # The method page says what was left out and why, without naming the group.
+        self.assertIn("One group had fewer than 5 respondents.", text)
+        self.assertIn("one group with enough respondents was merged with them too.", text)
+
+    def test_the_command_writes_the_same_file_as_the_download(self) -> None:
+        downloaded = self.fetch("en")
+        with tempfile.TemporaryDirectory() as folder:
+            path = Path(folder) / "report.pdf"
+            call_command("report", str(self.round.uuid), "-o", str(path), "--language", "en", stderr=io.StringIO())
+            written = path.read_bytes()
+        self.assertEqual(written, downloaded)
+        html = render_report_html(self.fetched_round(), "nl")
+        self.assertEqual(html, render_report_html(self.fetched_round(), "nl"))
+
+    def test_the_command_explains_a_wrong_round(self) -> None:
+        from django.core.management.base import CommandError
+
+        with self.assertRaisesMessage(CommandError, "no round"):
+            call_command("report", "999999", "-o", "/dev/null")
+        with self.assertRaisesMessage(CommandError, "not a round"):
+            call_command("report", "meting", "-o", "/dev/null")
+
+    def test_a_fixed_number_of_queries(self) -> None:
+        round_ = self.fetched_round()
+        with self.assertNumQueries(18) as before:
+            report_context(round_)
+        for _n in range(10):
+            make_response(self.round, self.medium, {"S2.K1": "v3", "S3.K1": "v2"}, comments={"S2": "Meer"})
+        Action.objects.create(organisation=self.org_a, round=self.round, title="Nog een actie")
+        AgreedScore.objects.create(round=self.round, theme_code="S2", score=Decimal("2.0"), reasoning="Samen")
+        round_ = self.fetched_round()
+        with self.assertNumQueries(len(before.captured_queries)):
+            report_context(round_)
+
+    def test_the_first_round_says_there_is_nothing_to_compare(self) -> None:
+        with translation.override("nl"):
+            context = report_context(self.fetched_round(self.previous))
+            expected = _(
+                "This is the first round of this instrument for the organisation: there is no earlier round to "
+                "compare with."
+            )
+        self.assertEqual(context["changes_opening"], expected)
+        self.assertEqual(context["changes"], [])
+        self.assertIsNone(context.get("comparison"))
+
+    def test_too_few_respondents_shows_no_figures(self) -> None:
+        Round.objects.filter(pk=self.round.pk).update(min_group_size=20)
+        text = pdf_text(self.fetch("en"))
+        self.assertIn("at least 20 respondents", text)
+        self.assertNotIn(self.big.name, text)
+        self.assertNotIn("alert(0)", text)
+        self.assertIn("Fewer than 20 respondents in all", text)
+
+    def test_members_download_outsiders_get_404(self) -> None:
+        self.client.force_login(self.dave)
+        self.assertEqual(self.client.get(self.url()).status_code, 404)
+        self.client.force_login(self.carol)
+        other = make_round(self.org_b)
+        self.assertEqual(
+            self.client.get(reverse("round_report_pdf", args=[self.org_a.uuid, other.uuid])).status_code, 404
+        )
+        self.client.force_login(self.bob)
+        response = self.client.get(self.url())
+        self.assertEqual(response.status_code, 200)
+        with translation.override("nl"):
+            self.assertIn(f'filename="meting-najaar-{_("report")}.pdf"', response["Content-Disposition"])
+        self.assertEqual(self.client.post(self.url()).status_code, 405)
+        self.client.logout()
+        self.assertEqual(self.client.get(self.url()).status_code, 302)
+
+    def test_the_results_page_links_to_the_report(self) -> None:
+        self.client.force_login(self.bob)
+        page = self.client.get(reverse("results_overview", args=[self.org_a.uuid, self.round.uuid]))
+        self.assertContains(page, f'href="{self.url()}"')
+        with translation.override("nl"):
+            self.assertContains(page, _("Report (PDF)"))
+
+
+class SummaryTests(BaseTestCase):
+    """The written summary in the cases the main fixture does not reach."""
+
+    def test_signed_numbers(self) -> None:
+        from cjgscan.reports.summary import signed
+
+        with translation.override("nl"):
+            self.assertEqual(signed(0.44), "+0,4")
+            self.assertEqual(signed(-0.5), "−0,5")
+            self.assertEqual(signed(0.01), "0,0")
+
+    def test_one_group_cannot_be_compared_and_a_small_previous_round_is_not_used(self) -> None:
+        earlier = make_round(self.org_a, title="Vorig jaar", opens_on=datetime.date(2025, 1, 1))
+        make_response(earlier, earlier.groups.all()[0], {"S1.K1": "v1"})  # 1 respondent: below the minimum
+        current = make_round(self.org_a, title="Dit jaar")
+        group = current.groups.all()[0]
+        for _n in range(5):
+            make_response(current, group, {"S1.K1": "v3"})
+        make_round(self.org_b, title="Andere organisatie", opens_on=datetime.date(2025, 6, 1))
+        round_ = Round.objects.select_related("organisation", "version__instrument", "scale").get(pk=current.pk)
+        with translation.override("en"):
+            context = report_context(round_)
+        self.assertEqual(context["previous"].round, earlier)
+        self.assertEqual(
+            context["changes_opening"], "The previous round (Vorig jaar) had too few respondents to compare with."
+        )
+        self.assertEqual(
+            context["gaps_opening"], "Only one group can be shown on its own, so groups cannot be compared."
+        )
+        self.assertIsNone(context["comparison"])
+        self.assertEqual(context["suppression"], {"too_small": 0, "protects_other": 0, "shown": 1})
