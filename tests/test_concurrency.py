@@ -1,8 +1,5 @@
 """Parallel autosaves and submits on PostgreSQL: nothing lost, nothing doubled."""
 
-import threading
-from collections.abc import Callable
-
 import pytest
 from django.db import connection
 from django.test import Client
@@ -10,28 +7,10 @@ from django.urls import reverse
 
 from cjgscan.rounds.models import Answer, Response
 from tests.factories import make_organisation, make_round
+from tests.parallel import in_parallel
 from tests.respondents import invite, start
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def in_parallel(tasks: list[Callable[[], object]]) -> list[object]:
-    barrier = threading.Barrier(len(tasks))
-    results: list[object] = [None] * len(tasks)
-
-    def run(n: int) -> None:
-        barrier.wait()
-        try:
-            results[n] = tasks[n]()
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(n,)) for n in range(len(tasks))]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(60)
-    return results
 
 
 @pytest.fixture

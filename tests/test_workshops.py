@@ -4,7 +4,6 @@ import datetime
 import re
 import shutil
 import subprocess
-import threading
 from typing import Any
 
 import pytest
@@ -22,6 +21,7 @@ from cjgscan.workshops import actions, participant
 from cjgscan.workshops.models import CODE_ALPHABET, Note, Participant, Vote, Wish, Workshop
 from tests.base import BaseTestCase
 from tests.factories import load_builtin_instruments, make_membership, make_organisation, make_user
+from tests.parallel import in_parallel
 
 
 def nl(msgid: str) -> str:
@@ -580,25 +580,6 @@ class AgendaTests(WorkshopTestCase):
 
 
 # Parallel votes on PostgreSQL: the limit holds under concurrency.
-
-
-def in_parallel(tasks: list[Any]) -> list[object]:
-    barrier = threading.Barrier(len(tasks))
-    results: list[object] = [None] * len(tasks)
-
-    def run(n: int) -> None:
-        barrier.wait()
-        try:
-            results[n] = tasks[n]()
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(n,)) for n in range(len(tasks))]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(60)
-    return results
 
 
 @pytest.mark.django_db(transaction=True)

@@ -14,7 +14,7 @@ from cjgscan.analysis.benchmark import MIN_OTHERS, KeyBenchmark, round_benchmark
 from cjgscan.analysis.results import RoundResults
 from cjgscan.analysis.trend import DOWN, SAME, UP, Change
 from cjgscan.analysis.trend_results import ALL, Trend, organisation_trend
-from cjgscan.dashboard.templatetags.results import number
+from cjgscan.dashboard.templatetags.results import signed
 from cjgscan.instruments.i18n import tr
 from cjgscan.instruments.models import Instrument
 from cjgscan.organisations.access import get_membership
@@ -33,15 +33,6 @@ BANDS = {
     "third": gettext_lazy("third quarter"),
     "top": gettext_lazy("top quarter"),
 }
-
-
-def signed(value: float | None) -> str:
-    if value is None:
-        return "–"
-    shown = number(abs(value))
-    if shown.strip("0,.") == "":
-        return shown
-    return ("+" if value > 0 else "−") + shown
 
 
 def change_cell(change: Change) -> dict[str, Any]:

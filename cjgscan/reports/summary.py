@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from cjgscan.analysis.results import ALL, Gap, RoundResults
-from cjgscan.dashboard.templatetags.results import number
+from cjgscan.dashboard.templatetags.results import number, signed
 from cjgscan.instruments.i18n import tr
 from cjgscan.instruments.models import Item, Theme
 
@@ -30,14 +30,6 @@ class Change:
     @property
     def difference(self) -> float:
         return self.current - self.previous
-
-
-def signed(value: float) -> str:
-    """+0,4 / −0,4 / 0,0 (a real minus sign, as in print)."""
-    shown = number(abs(value))
-    if shown == number(0.0):
-        return shown
-    return ("+" if value > 0 else "−") + shown
 
 
 def join_words(parts: Sequence[str]) -> str:

@@ -15,6 +15,16 @@ def number(value: float | None, decimals: int = 1) -> str:
     return "–" if value is None else str(floatformat(value, decimals))
 
 
+def signed(value: float | None) -> str:
+    """A change with its sign: +0,4 / −0,4 (a real minus sign) / 0,0 when it rounds to nothing; a dash without one."""
+    if value is None:
+        return "–"
+    shown = number(abs(value))
+    if shown == number(0.0):
+        return shown
+    return ("+" if value > 0 else "−") + shown
+
+
 @register.filter
 def percent(value: float | None) -> str:
     return "–" if value is None else f"{floatformat(value, 0)}%"
