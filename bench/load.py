@@ -229,13 +229,18 @@ def raw_inserts(db: Database, seeded: dict[str, Any], count: int) -> float:
             ),
             (response_id, seeded["round_id"], seeded["group_id"], f"raw-{uuid.uuid4().hex}"),
         )
-        rows = [(response_id, item, *rng.choice(options)) for (item,) in items]
+
+        def row_id() -> str:  # answer and comment rows have random uuid ids, like the app's
+            return str(uuid.uuid4()) if db.url else uuid.uuid4().hex
+
+        rows = [(row_id(), response_id, item, *rng.choice(options)) for (item,) in items]
         cursor.executemany(
-            sql("INSERT INTO rounds_answer (response_id, item_id, option_id, value) VALUES (?, ?, ?, ?)"), rows
+            sql("INSERT INTO rounds_answer (id, response_id, item_id, option_id, value) VALUES (?, ?, ?, ?, ?)"),
+            rows,
         )
         cursor.executemany(
-            sql("INSERT INTO rounds_themeanswer (response_id, theme_id, comment) VALUES (?, ?, ?)"),
-            [(response_id, theme, f"raw {n}") for (theme,) in themes],
+            sql("INSERT INTO rounds_themeanswer (id, response_id, theme_id, comment) VALUES (?, ?, ?, ?)"),
+            [(row_id(), response_id, theme, f"raw {n}") for (theme,) in themes],
         )
         cursor.execute(
             sql("UPDATE rounds_response SET status = 'submitted', submitted_on = CURRENT_DATE WHERE id = ?"),

@@ -1,4 +1,9 @@
-"""From the database alone, no answer can be tied to an invited e-mail address (DESIGN.md, anonymity)."""
+"""From the database alone, no answer can be tied to an invited e-mail address (docs/privacy.md, T1).
+
+The copy is read as an attacker would: every column, and on PostgreSQL the system columns xmin and xmax (the
+transaction that wrote a row, and the one that last locked it). Physical row order is compared too; see also
+tests/test_database_copy.py, which commits for real.
+"""
 
 import datetime
 from typing import Any
@@ -10,16 +15,19 @@ from django.urls import reverse
 
 from cjgscan.rounds.models import Answer, Invitation, Response, ThemeAnswer
 from tests.base import BaseTestCase
+from tests.dbcopy import invitation_rows
 from tests.factories import make_round
 from tests.respondents import invite, page_url, start
 
 
 def dump_all_tables() -> dict[str, list[dict[str, Any]]]:
-    """Every row of every table, as an export of the whole database would give it."""
+    """Every row of every table, as an export of the whole database would give it, with the system columns that
+    tell which transaction wrote or locked a row (PostgreSQL)."""
     tables: dict[str, list[dict[str, Any]]] = {}
+    system = "xmin::text AS sys_xmin, xmax::text AS sys_xmax, " if connection.vendor == "postgresql" else ""
     with connection.cursor() as cursor:
         for table in connection.introspection.table_names():
-            cursor.execute(f"SELECT * FROM {connection.ops.quote_name(table)}")  # noqa: S608 (table names from introspection)
+            cursor.execute(f"SELECT {system}* FROM {connection.ops.quote_name(table)}")  # noqa: S608 (table names from introspection)
             columns = [c[0] for c in cursor.description]
             tables[table] = [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
     return tables
@@ -40,6 +48,7 @@ class AnonymityTests(BaseTestCase):
         cls.invited = [invite(cls.round, cls.group, f"persoon{n}@example.nl") for n in range(4)]
 
     def setUp(self) -> None:
+        self.invitations_before = invitation_rows()
         # Two of the four invited answer and send; one only starts.
         for n, (_invitation, token) in enumerate(self.invited[:3]):
             client = Client()
@@ -58,13 +67,26 @@ class AnonymityTests(BaseTestCase):
         ]
         allowed = {str(self.round.pk), str(self.group.pk), str(self.round.uuid).replace("-", "")}
         allowed |= {str(datetime.date.today() + datetime.timedelta(days=d)).replace("-", "") for d in (-1, 0, 1)}
-        allowed |= {"invited", "started", "finished", "in_progress", "submitted", "online"}
+        # Status words are allowed only on the response side: an invitation has none (finding 2: "started" on
+        # an invitation next to "in progress" on a response in the same group was a link).
+        allowed |= {"in_progress", "submitted", "personal"}
         for invitation in invitation_rows:
             for row in response_side:
                 shared = values(invitation) & values(row)
                 self.assertLessEqual(shared, allowed, (invitation, row))
         self.assertEqual(len(invitation_rows), 4)
         self.assertEqual(len(tables[Response._meta.db_table]), 3)
+
+    def test_respondents_leave_the_invitations_table_exactly_as_it_was(self) -> None:
+        """Every column, the system columns (PostgreSQL: xmin, xmax, ctid; SQLite: rowid) and the physical order."""
+        self.assertEqual(invitation_rows(), self.invitations_before)
+        self.assertEqual(Response.objects.count(), 3)
+
+    def test_invitations_carry_no_progress(self) -> None:
+        columns = {field.name for field in Invitation._meta.concrete_fields}
+        self.assertEqual(
+            columns, {"id", "uuid", "round", "group", "email", "token_hash", "send_count", "last_sent_on", "created_on"}
+        )
 
     def test_no_table_links_an_invitation_to_a_response_or_holds_an_address_near_answers(self) -> None:
         for model in apps.get_models():

@@ -19,7 +19,7 @@ from django.test import Client, override_settings
 from django.urls import reverse
 
 from cjgscan.organisations.models import Organisation
-from cjgscan.rounds.models import Answer, Invitation, RespondentGroup, Response, Round, ThemeAnswer
+from cjgscan.rounds.models import Answer, RespondentGroup, Response, Round, ThemeAnswer
 from tests.base import BaseTestCase
 from tests.factories import PASSWORD, make_round
 from tests.respondents import invite, start
@@ -363,4 +363,4 @@ class LoginAndCsrfTests(BaseTestCase):
         assert respondent.post(autosave, {"page": "1", "item-S1.K1": "v2"}).status_code == 403
         assert respondent.post(reverse("respondent_submit", args=[round_.uuid])).status_code == 403
         assert not Answer.objects.exists()
-        assert Invitation.objects.get(email="csrf@example.nl").status == Invitation.Status.STARTED
+        assert not Response.objects.submitted().exists()

@@ -21,8 +21,10 @@ def snapshot() -> dict[str, object]:
         "organisations": sorted(Organisation.objects.values_list("uuid", "name")),
         "memberships": sorted(Membership.objects.values_list("user__username", "organisation__uuid", "role")),
         "rounds": sorted(Round.objects.values_list("uuid", "title", "status", "min_group_size", "closes_on")),
-        "invitations": sorted(Invitation.objects.values_list("uuid", "email", "token_hash", "status")),
-        "responses": sorted(Response.objects.values_list("id", "token_hash", "status", "group__name", "profession")),
+        "invitations": sorted(Invitation.objects.values_list("uuid", "email", "token_hash", "send_count")),
+        "responses": sorted(
+            Response.objects.values_list("id", "token_hash", "status", "channel", "group__name", "profession")
+        ),
         "answers": sorted(Answer.objects.values_list("response_id", "item__code", "option__code", "value")),
         "comments": sorted(ThemeAnswer.objects.values_list("response_id", "theme__code", "comment", "importance")),
         "per_round": sorted(Response.objects.values_list("round__uuid").annotate(n=Count("pk"))),

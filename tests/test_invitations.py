@@ -24,10 +24,12 @@ from openpyxl import Workbook  # type: ignore[import-untyped]
 from cjgscan.cli import our_commands
 from cjgscan.organisations.models import Role
 from cjgscan.rounds.invitations import MAX_UPLOAD_BYTES
-from cjgscan.rounds.models import Invitation, RespondentGroup, Round
+from cjgscan.rounds.models import Invitation, ReminderMailing, RespondentGroup, Response, Round
 from cjgscan.rounds.tasks import send_invitations
 from tests.base import BaseTestCase
+from tests.dbcopy import invitation_rows
 from tests.factories import make_membership, make_organisation, make_round, make_user
+from tests.respondents import start
 from tests.smtp import Inbox, body, free_port
 
 LINK = re.compile(r"http://testserver/r/([A-Za-z0-9_=-]+)/")
@@ -51,7 +53,7 @@ class InvitationPageTests(BaseTestCase):
     @classmethod
     def setUpTestData(cls) -> None:
         super().setUpTestData()
-        cls.round = make_round(cls.org_a)
+        cls.round = make_round(cls.org_a, min_group_size=3)
         cls.groups = list(cls.round.groups.all())
         cls.other_round = make_round(cls.org_b)
 
@@ -84,7 +86,6 @@ class InvitationPageTests(BaseTestCase):
         )
         for invitation in self.round.invitations.all():
             self.assertEqual(invitation.token_hash, Invitation.hash_token(invitation.token()))
-            self.assertEqual(invitation.status, Invitation.Status.INVITED)
             self.assertEqual(invitation.send_count, 0)
         # Already invited in this round (in any group): skipped and reported, the new one added.
         response = self.client.post(
@@ -183,17 +184,26 @@ class InvitationPageTests(BaseTestCase):
 
     # Removing
 
-    def test_remove_only_while_the_link_is_unused(self) -> None:
-        unused, used = invite(self.round, self.groups[0], "a@example.nl", "b@example.nl")
-        used.status = Invitation.Status.STARTED
-        used.save()
+    def test_removing_says_the_same_whether_or_not_the_link_was_used(self) -> None:
+        """Finding 3: removal was refused for a used link, which told the coordinator who took part."""
+        unused, started, answered = invite(self.round, self.groups[0], "a@example.nl", "b@example.nl", "c@example.nl")
+        for invitation, submit in ((started, False), (answered, True)):
+            respondent = Client()
+            start(respondent, invitation.token())
+            if submit:
+                respondent.post(reverse("respondent_submit", args=[self.round.uuid]))
         self.client.force_login(self.carol)
-        response = self.client.post(self.url("invitation_delete", unused.uuid))
-        self.assertRedirects(response, self.url("invitation_list"), fetch_redirect_response=False)
-        response = self.client.post(self.url("invitation_delete", used.uuid), follow=True)
-        self.assertEqual([level for level, _text in self.messages(response)], ["success", "error"])
-        self.assertEqual(self.emails(), ["b@example.nl"])
-        self.assertEqual(self.client.get(self.url("invitation_delete", used.uuid)).status_code, 405)
+        replies = []
+        for invitation in (unused, started, answered):
+            reply = self.client.post(self.url("invitation_delete", invitation.uuid), follow=True)
+            self.assertRedirects(reply, self.url("invitation_list"))
+            replies.append([(level, text.replace(invitation.email, "ADDRESS")) for level, text in self.messages(reply)])
+        self.assertEqual(replies, [[("success", "ADDRESS is verwijderd.")]] * 3)
+        self.assertEqual(self.emails(), [])
+        # The responses are anonymous: they stay, and keep counting for the round.
+        self.assertEqual(Response.objects.filter(round=self.round).count(), 2)
+        self.assertEqual(Response.objects.submitted().filter(round=self.round).count(), 1)
+        self.assertEqual(self.client.get(self.url("invitation_delete", unused.uuid)).status_code, 405)
 
     def test_invitation_of_another_round_cannot_be_removed_through_this_one(self) -> None:
         [elsewhere] = invite(self.other_round, self.other_round.groups.get(position=0), "x@example.nl")
@@ -203,44 +213,48 @@ class InvitationPageTests(BaseTestCase):
 
     # The page
 
-    def test_counts_per_group_in_one_query_and_addresses_without_status(self) -> None:
+    def test_counts_per_group_and_answers_for_the_round_only(self) -> None:
         first, second = self.groups[0], self.groups[1]
-        invite(self.round, first, "a1@example.nl", "a2@example.nl", send_count=1)
-        invite(self.round, first, "a3@example.nl", status=Invitation.Status.STARTED, send_count=1)
-        invite(self.round, first, "a4@example.nl", status=Invitation.Status.FINISHED, send_count=2)
-        invite(self.round, second, "b1@example.nl", status=Invitation.Status.FINISHED, send_count=1)
+        invite(self.round, first, "a1@example.nl", "a2@example.nl", "a3@example.nl", send_count=1)
+        [a4] = invite(self.round, first, "a4@example.nl")
+        [b1] = invite(self.round, second, "b1@example.nl", send_count=1)
         invite(self.round, second, "b2@example.nl")
         invite(self.other_round, self.other_round.groups.get(position=0), "a1@example.nl")
+        respondent = Client()
+        start(respondent, b1.token())
+        respondent.post(reverse("respondent_submit", args=[self.round.uuid]))
+        start(Client(), a4.token())
         self.client.force_login(self.bob)
         self.client.get(self.url("invitation_list"))  # the first visit remembers the organisation
-        # session, user, membership, round, groups with their counts, addresses
-        with self.assertNumQueries(7):
+        # session, user, membership, round, groups with their counts, addresses, responses by channel,
+        # invitations, reminders
+        with self.assertNumQueries(10):
             response = self.client.get(self.url("invitation_list"))
-        counts = {
-            group.name: (group.invited, group.emailed, group.started, group.finished)
-            for group in response.context["groups"]
-        }
-        self.assertEqual(counts[first.name], (4, 4, 2, 1))
-        self.assertEqual(counts[second.name], (2, 1, 1, 1))
+        counts = {group.name: (group.invited, group.emailed) for group in response.context["groups"]}
+        self.assertEqual(counts[first.name], (4, 3))
+        self.assertEqual(counts[second.name], (2, 1))
         self.assertEqual(sum(counts[g.name][0] for g in self.groups[2:]), 0)
-        self.assertEqual(response.context["totals"], {"invited": 6, "emailed": 5, "started": 3, "finished": 2})
+        self.assertEqual(response.context["totals"], {"invited": 6, "emailed": 4})
+        self.assertEqual((response.context["personal"].answered, response.context["personal"].in_progress), (1, 1))
         html = response.content.decode()
         row = re.search(rf'data-group="{first.uuid}">(.*?)</tr>', html, re.S)
         assert row is not None
-        self.assertEqual(re.findall(r'data-count="\w+">(\d+)<', row[1]), ["4", "4", "2", "1"])
+        self.assertEqual(re.findall(r'data-count="\w+">(\d+)<', row[1]), ["4", "3"])
+        # Nothing per group or per address tells who answered or started.
+        self.assertNotContains(response, "Begonnen")
+        self.assertContains(response, "1 persoon via een persoonlijke link geantwoord")
         for email in ("a1", "a2", "a3", "a4", "b1", "b2"):
             self.assertContains(response, f"{email}@example.nl", count=1)
         # A reader sees no forms at all.
         self.assertNotContains(response, '<form method="post" action="/o/')
         self.assertNotContains(response, 'name="addresses"')
 
-    def test_writers_see_a_remove_button_for_every_address_whatever_its_status(self) -> None:
-        invite(self.round, self.groups[0], "a@example.nl")
-        invite(self.round, self.groups[0], "b@example.nl", status=Invitation.Status.FINISHED)
-        invite(self.round, self.groups[1], "c@example.nl", status=Invitation.Status.STARTED)
+    def test_writers_see_a_remove_button_for_every_address(self) -> None:
+        invite(self.round, self.groups[0], "a@example.nl", "b@example.nl")
+        invite(self.round, self.groups[1], "c@example.nl")
         self.client.force_login(self.alice)
         self.client.get(self.url("invitation_list"))
-        with self.assertNumQueries(7):
+        with self.assertNumQueries(10):
             response = self.client.get(self.url("invitation_list"))
         self.assertContains(response, "/verwijderen/", count=3)
         for name in ("addresses", "file", "group"):
@@ -254,7 +268,7 @@ class InvitationPageTests(BaseTestCase):
             invite(self.round, group, *(f"p{n}-{i}@example.nl" for i in range(20)))
         self.client.force_login(self.alice)
         self.client.get(self.url("invitation_list"))
-        with self.assertNumQueries(7):
+        with self.assertNumQueries(10):
             self.client.get(self.url("invitation_list"))
 
     def test_panel_links_to_the_list(self) -> None:
@@ -321,7 +335,7 @@ class InvitationPageTests(BaseTestCase):
     def test_send_queues_the_never_sent_after_the_commit_and_only_once(self) -> None:
         new = invite(self.round, self.groups[0], "a@example.nl", "b@example.nl")
         invite(self.round, self.groups[0], "c@example.nl", send_count=1)
-        invite(self.round, self.groups[1], "d@example.nl", status=Invitation.Status.FINISHED)
+        new += invite(self.round, self.groups[1], "d@example.nl", "e@example.nl", "f@example.nl")
         self.client.force_login(self.alice)
         with self.captureOnCommitCallbacks(execute=True) as callbacks:
             response = self.client.post(self.url("invitation_send"), follow=True)
@@ -334,11 +348,35 @@ class InvitationPageTests(BaseTestCase):
             response = self.client.post(self.url("invitation_send"), follow=True)
         self.assertEqual([level for level, _text in self.messages(response)], ["info"])
         self.assertEqual(len(self.queued()), 1)
-        # A reminder is another kind of mailing: to the e-mailed who have not finished.
+        # A reminder is another kind of mailing: queued for everyone e-mailed, whether or not they finished
+        # (the worker leaves the finished out), so the queued task says nothing about anyone's answers.
         with self.captureOnCommitCallbacks(execute=True):
             self.client.post(self.url("invitation_remind"))
         self.assertEqual(len(self.queued()), 2)
         self.assertEqual(self.queued()[1]["args"][1:3], [[self.round.invitations.get(email="c@example.nl").pk], True])
+
+    def test_a_group_with_fewer_invitations_than_the_minimum_gets_none(self) -> None:
+        """Item 6: a personal response is one of its group's invited addresses; fewer than the minimum of them
+        would narrow it down below what the round promises."""
+        Round.objects.filter(pk=self.round.pk).update(min_group_size=5)
+        invite(self.round, self.groups[0], *(f"p{n}@example.nl" for n in range(5)))
+        invite(self.round, self.groups[1], "q0@example.nl", "q1@example.nl")
+        self.client.force_login(self.alice)
+        with self.captureOnCommitCallbacks(execute=True):
+            response = self.client.post(self.url("invitation_send"), follow=True)
+        [(level, text)] = self.messages(response)
+        self.assertEqual(level, "error")
+        self.assertIn("minimaal 5 persoonlijke uitnodigingen", text)
+        self.assertIn(self.groups[1].name, text)
+        self.assertNotIn(self.groups[0].name, text)
+        self.assertIn("groepslink", text)
+        self.assertEqual(self.queued(), [])
+        # Three more addresses, and the mailing goes out to both groups.
+        invite(self.round, self.groups[1], "q2@example.nl", "q3@example.nl", "q4@example.nl")
+        with self.captureOnCommitCallbacks(execute=True):
+            response = self.client.post(self.url("invitation_send"), follow=True)
+        self.assertEqual([level for level, _text in self.messages(response)], ["success"])
+        self.assertEqual(len(self.queued()[0]["args"][1]), 10)
 
     def test_nothing_is_queued_for_a_draft_or_closed_round(self) -> None:
         invite(self.round, self.groups[0], "a@example.nl")
@@ -372,11 +410,9 @@ class InvitationPageTests(BaseTestCase):
     # The task itself, without the worker
 
     @override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend")
-    def test_the_task_skips_the_finished_and_rounds_no_longer_open(self) -> None:
-        waiting, done = invite(self.round, self.groups[0], "a@example.nl", "b@example.nl")
-        done.status = Invitation.Status.FINISHED
-        done.save()
-        ids = [waiting.pk, done.pk]
+    def test_the_task_sends_once_and_not_to_rounds_no_longer_open(self) -> None:
+        waiting, other = invite(self.round, self.groups[0], "a@example.nl", "b@example.nl")
+        ids = [waiting.pk]
         self.assertEqual(
             send_invitations.call(self.round.pk, ids, False, "https://cjg.example"), {"sent": 1, "failed": 0}
         )
@@ -390,6 +426,7 @@ class InvitationPageTests(BaseTestCase):
         Round.objects.filter(pk=self.round.pk).update(status=Round.Status.CLOSED)
         self.assertEqual(send_invitations.call(self.round.pk, ids, True, "https://cjg.example")["sent"], 0)
         self.assertEqual(len(mail.outbox), 1)
+        self.assertFalse(ReminderMailing.objects.exists())
 
     def test_worker_command_is_listed_with_one_line_of_help(self) -> None:
         self.assertEqual(
@@ -453,7 +490,7 @@ def coordinator_client(client: Client) -> tuple[Client, Round]:
     organisation = make_organisation("CJG Mailstad")
     make_membership(user, organisation, Role.COORDINATOR)
     client.force_login(user)
-    return client, make_round(organisation)
+    return client, make_round(organisation, min_group_size=3)
 
 
 def post(client: Client, name: str, round_: Round, data: dict[str, Any] | None = None) -> None:
@@ -492,9 +529,14 @@ def test_the_worker_sends_each_invitation_once_then_reminds_only_the_unfinished(
     assert all(round_.organisation.name in body(message) for message in smtp.messages)
     assert DBTaskResult.objects.successful().count() == 1
 
+    # Anna answers and sends, Bert only starts: through their links, as respondents do.
+    anna, bert = Client(), Client()
+    start(anna, first["anna@example.nl"][0])
+    anna.post(reverse("respondent_submit", args=[round_.uuid]))
+    start(bert, first["bert@example.nl"][0])
+    before = invitation_rows()
+
     # Sending again reaches nobody; a reminder goes to those who have not finished, with the same link.
-    Invitation.objects.filter(email="anna@example.nl").update(status=Invitation.Status.FINISHED)
-    Invitation.objects.filter(email="bert@example.nl").update(status=Invitation.Status.STARTED)
     smtp.messages.clear()
     post(client, "invitation_send", round_)
     post(client, "invitation_remind", round_)
@@ -503,9 +545,29 @@ def test_the_worker_sends_each_invitation_once_then_reminds_only_the_unfinished(
     assert sorted(second) == ["bert@example.nl", "cees@example.nl"]
     for email, tokens in second.items():
         assert tokens == first[email]
-        assert Invitation.objects.get(email=email).send_count == 2
-    assert Invitation.objects.get(email="anna@example.nl").send_count == 1
+    assert all("Heb je al geantwoord? Dan kun je deze e-mail negeren" in body(message) for message in smtp.messages)
     assert "anna" not in " ".join(body(message) for message in smtp.messages)
+    # Nothing was written per invitation (not even a lock: xmax on PostgreSQL); the round keeps one line.
+    assert invitation_rows() == before
+    [reminder] = ReminderMailing.objects.filter(round=round_)
+    assert (reminder.number, reminder.sent_on, reminder.recipient_count) == (1, timezone.localdate(), 2)
+    # The queued task names every e-mailed invitation, not the unfinished ones.
+    [task] = [task for task in DBTaskResult.objects.all() if task.args_kwargs["args"][2]]
+    assert sorted(task.args_kwargs["args"][1]) == sorted(Invitation.objects.values_list("pk", flat=True))
+
+    # Once Bert and Cees have answered too, a second reminder goes to nobody.
+    cees = Client()
+    start(cees, first["cees@example.nl"][0])
+    for respondent in (bert, cees):
+        respondent.post(reverse("respondent_submit", args=[round_.uuid]))
+    smtp.messages.clear()
+    post(client, "invitation_remind", round_)
+    run_worker()
+    assert smtp.messages == []
+    assert list(ReminderMailing.objects.filter(round=round_).values_list("number", "recipient_count")) == [
+        (1, 2),
+        (2, 0),
+    ]
 
 
 @pytest.mark.django_db(transaction=True)

@@ -1,7 +1,7 @@
-"""Personal invitations: reading address lists, adding invitations, counting progress, queueing e-mail.
+"""Personal invitations: reading address lists, adding invitations, counting, queueing e-mail.
 
-What a coordinator may learn stops at counts per group; nothing here ties an address to how far it got
-beyond what the counts already tell (see DESIGN.md, anonymity).
+An invitation records who was invited and whether the first e-mail went out, nothing about its use: how far
+anyone got is never stored next to an address (docs/privacy.md, T1; docs/invitations.md).
 """
 
 import csv
@@ -22,7 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from cjgscan.rounds.models import Invitation, RespondentGroup, Round
+from cjgscan.rounds.models import Invitation, RespondentGroup, Response, Round
 
 MAX_UPLOAD_BYTES = 2 * 1024 * 1024
 MAX_ADDRESSES = 5000
@@ -201,15 +201,28 @@ def do_add_invitations(round_: Round, group: RespondentGroup, addresses: list[st
     return result
 
 
-def progress_per_group(round_: Round) -> QuerySet[RespondentGroup]:
-    """The round's groups with the number invited, e-mailed, started (or finished) and finished: one query."""
-    began = [Invitation.Status.STARTED, Invitation.Status.FINISHED]
+def counts_per_group(round_: Round) -> QuerySet[RespondentGroup]:
+    """The round's groups with the number invited and e-mailed: one query. How many of them answered is not
+    known per group here (nothing is written to an invitation when its link is used); see `personal_totals`."""
     return round_.groups.annotate(
         invited=Count("invitations"),
         emailed=Count("invitations", filter=Q(invitations__send_count__gt=0)),
-        started=Count("invitations", filter=Q(invitations__status__in=began)),
-        finished=Count("invitations", filter=Q(invitations__status=Invitation.Status.FINISHED)),
     ).order_by("position", "pk")
+
+
+def groups_below_minimum(round_: Round) -> list[RespondentGroup]:
+    """Groups with addresses waiting for their first e-mail but fewer invitations than the round's minimum.
+
+    A personal response is known to come from one of its group's invited addresses; with fewer of them than
+    the minimum, a copy of the database would narrow a response down to fewer people than the round promises.
+    """
+    return list(
+        round_.groups.annotate(
+            invited=Count("invitations"), waiting=Count("invitations", filter=Q(invitations__send_count=0))
+        )
+        .filter(waiting__gt=0, invited__lt=round_.min_group_size)
+        .order_by("position", "pk")
+    )
 
 
 def can_send(round_: Round, today: datetime.date | None = None) -> bool:
@@ -219,11 +232,47 @@ def can_send(round_: Round, today: datetime.date | None = None) -> bool:
 
 
 def to_send(round_: Round, reminder: bool) -> QuerySet[Invitation]:
-    """Who a first invitation (never e-mailed) or a reminder (e-mailed before, not finished) goes to."""
-    invitations = round_.invitations.exclude(status=Invitation.Status.FINISHED)
-    if reminder:
-        return invitations.filter(send_count__gt=0)
-    return invitations.filter(send_count=0)
+    """Who a first invitation (never e-mailed) or a reminder may go to (e-mailed before). Whether they have
+    finished is not stored; the worker leaves the finished out with `without_finished`."""
+    invitations = round_.invitations.all()
+    return invitations.emailed() if reminder else invitations.not_emailed()
+
+
+FINISHED_LOOKUP_BATCH = 1000
+
+
+def without_finished(round_: Round, invitations: list[Invitation]) -> list[Invitation]:
+    """The invitations whose link has not given a submitted response, in their order.
+
+    Only code that holds the secret key can do this: it derives each link token, hashes it as the response
+    does, and looks the hashes up, one query per batch. Nothing is written; the answer lives in memory only.
+    """
+    unfinished: list[Invitation] = []
+    for start in range(0, len(invitations), FINISHED_LOOKUP_BATCH):
+        batch = {Response.hash_token(inv.token()): inv for inv in invitations[start : start + FINISHED_LOOKUP_BATCH]}
+        finished = set(
+            Response.objects.submitted().filter(round=round_, token_hash__in=batch).values_list("token_hash", flat=True)
+        )
+        unfinished += [invitation for token_hash, invitation in batch.items() if token_hash not in finished]
+    return unfinished
+
+
+@dataclass
+class PersonalTotals:
+    """A round's personal invitations as a whole: the figures add up, whatever else came in."""
+
+    invited: int
+    emailed: int
+    in_progress: int
+    answered: int
+
+    @property
+    def rate(self) -> int | None:
+        """Answered through a personal link, as a percentage of the addresses e-mailed. Answers stay when their
+        address is removed, so more can have answered than are e-mailed now: then there is no honest rate."""
+        if not self.emailed or self.answered > self.emailed:
+            return None
+        return round(100 * self.answered / self.emailed)
 
 
 def sending_queued(round_: Round, reminder: bool) -> bool:
@@ -242,7 +291,11 @@ def sending_queued(round_: Round, reminder: bool) -> bool:
 
 
 def do_queue_mailing(round_: Round, reminder: bool, base_url: str) -> int:
-    """Queue the e-mails for the worker, after the commit; the number of invitations they go to."""
+    """Queue the e-mails for the worker, after the commit; the number of invitations the mailing considers.
+
+    A reminder is queued for everyone e-mailed before: the worker leaves out who has finished. So the queued
+    task (a row in the database) holds no list that depends on anyone's answers.
+    """
     from cjgscan.rounds.tasks import send_invitations
 
     with transaction.atomic():

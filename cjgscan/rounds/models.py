@@ -2,6 +2,7 @@ import datetime
 import uuid
 from typing import Any
 
+from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
@@ -104,27 +105,37 @@ class RespondentGroup(models.Model):
         return signed_id_token("group-link", self.uuid, self.link_version)
 
 
+class InvitationQuerySet(models.QuerySet["Invitation"]):
+    def emailed(self) -> "InvitationQuerySet":
+        return self.filter(send_count__gt=0)
+
+    def not_emailed(self) -> "InvitationQuerySet":
+        return self.filter(send_count=0)
+
+
 class Invitation(models.Model):
-    """A personal invitation: who was invited and how far they got, never what they answered.
+    """A personal invitation: who was invited and whether the first e-mail went out; never how far they got.
+
+    Nothing is written here when the link is opened or the questionnaire started or sent: a copy of the
+    database must not tie an address to a response (docs/privacy.md, T1). Whether someone has finished is
+    worked out by the worker that sends reminders, from the link token it derives (see `token()`).
 
     The link's token is derived from the invitation's uuid under the secret key, so a reminder can repeat the
     same link; only a keyed hash of it is stored, for looking the invitation up.
     """
-
-    class Status(models.TextChoices):
-        INVITED = "invited", _("invited")
-        STARTED = "started", _("started")
-        FINISHED = "finished", _("finished")
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     round = models.ForeignKey(Round, models.CASCADE, related_name="invitations")
     group = models.ForeignKey(RespondentGroup, models.CASCADE, related_name="invitations")
     email = models.EmailField()
     token_hash = models.CharField(max_length=64, unique=True)
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.INVITED)
+    # The first invitation e-mail only: reminders are recorded per round (ReminderMailing), because "reminded
+    # on day D" per address would tell a reader of the database who had not finished by D.
     send_count = models.PositiveSmallIntegerField(default=0)
     last_sent_on = models.DateField(null=True, blank=True)
     created_on = models.DateField(default=timezone.localdate)
+
+    objects = InvitationQuerySet.as_manager()
 
     class Meta:
         ordering = ["group__position", "email"]
@@ -146,6 +157,14 @@ class Invitation(models.Model):
         return derived_token("invitation-link", self.uuid)
 
 
+class ResponseQuerySet(models.QuerySet["Response"]):
+    def submitted(self) -> "ResponseQuerySet":
+        return self.filter(status=Response.Status.SUBMITTED)
+
+    def in_progress(self) -> "ResponseQuerySet":
+        return self.filter(status=Response.Status.IN_PROGRESS)
+
+
 class Response(models.Model):
     """One respondent's answers. No link to an Invitation, no address, no time finer than the day."""
 
@@ -154,7 +173,10 @@ class Response(models.Model):
         SUBMITTED = "submitted", _("submitted")
 
     class Channel(models.TextChoices):
-        ONLINE = "online", _("online")
+        # The channel says how a response came in, never through which invitation: every personal response
+        # of a round carries the same value.
+        PERSONAL = "personal", _("online, personal link")
+        ONLINE = "online", _("online, group link")
         PAPER = "paper", _("paper")
 
     # A random primary key, so that row numbers do not tell the order in which people started.
@@ -168,6 +190,8 @@ class Response(models.Model):
     started_on = models.DateField(default=timezone.localdate)
     submitted_on = models.DateField(null=True, blank=True)
     last_page = models.PositiveSmallIntegerField(default=0)
+
+    objects = ResponseQuerySet.as_manager()
 
     class Meta:
         indexes = [models.Index(fields=["round", "status", "group"])]
@@ -185,6 +209,8 @@ class Response(models.Model):
 
 
 class Answer(models.Model):
+    # Random, like Response's: a counting id would give the order in which answers came in.
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     response = models.ForeignKey(Response, models.CASCADE, related_name="answers")
     item = models.ForeignKey(Item, models.PROTECT, related_name="answers")
     option = models.ForeignKey(ScaleOption, models.PROTECT, related_name="answers")
@@ -202,6 +228,7 @@ class Answer(models.Model):
 class ThemeAnswer(models.Model):
     """Per key: the respondent's optional comment and, if the round asks, how important the key is."""
 
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     response = models.ForeignKey(Response, models.CASCADE, related_name="theme_answers")
     theme = models.ForeignKey(Theme, models.PROTECT, related_name="theme_answers")
     comment = models.TextField(blank=True, max_length=COMMENT_MAX_LENGTH)
@@ -215,6 +242,50 @@ class ThemeAnswer(models.Model):
 
     def as_dict(self) -> dict[str, Any]:
         return {"comment": self.comment, "importance": self.importance}
+
+
+class ReminderMailing(models.Model):
+    """One reminder sent for a round: when, and to how many. Deliberately not per address (docs/invitations.md)."""
+
+    round = models.ForeignKey(Round, models.CASCADE, related_name="reminder_mailings")
+    number = models.PositiveSmallIntegerField()
+    sent_on = models.DateField(default=timezone.localdate)
+    recipient_count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["round", "number"]
+        constraints = [models.UniqueConstraint(fields=["round", "number"], name="unique_reminder_number")]
+
+    def __str__(self) -> str:
+        return f"{self.round_id}: {self.number}"
+
+
+class PaperEntryLog(models.Model):
+    """Who typed in or imported how many paper forms for which group, per day: shown on the round page."""
+
+    class Source(models.TextChoices):
+        ENTRY = "entry", _("typed in")
+        IMPORT = "import", _("imported")
+
+    round = models.ForeignKey(Round, models.CASCADE, related_name="paper_entry_logs")
+    group = models.ForeignKey(RespondentGroup, models.CASCADE, related_name="paper_entry_logs")
+    entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, related_name="+")
+    # Kept when the account is deleted, so the log still says who it was.
+    entered_by_name = models.CharField(max_length=300)
+    entered_on = models.DateField(default=timezone.localdate)
+    source = models.CharField(max_length=10, choices=Source.choices)
+    form_count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-entered_on", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["round", "group", "entered_by", "entered_on", "source"], name="unique_paper_entry_log_day"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.entered_on}: {self.form_count}"
 
 
 class LinkAttempt(models.Model):

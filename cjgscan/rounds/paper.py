@@ -6,6 +6,7 @@ Paper answers go through the same checks as online ones (`answers.Questionnaire.
 
 import csv
 import io
+import uuid
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -22,7 +23,14 @@ from django.utils.translation import gettext as _
 
 from cjgscan.instruments.models import Profession
 from cjgscan.rounds.answers import ParsedAnswers, Questionnaire, save_answers
-from cjgscan.rounds.models import OTHER_PROFESSION, Answer, RespondentGroup, Response, Round, ThemeAnswer
+from cjgscan.rounds.models import (
+    OTHER_PROFESSION,
+    Answer,
+    RespondentGroup,
+    Response,
+    Round,
+    ThemeAnswer,
+)
 
 PRINT_CSS = "cjgscan/print.css"
 MAX_IMPORT_BYTES = 2 * 1024 * 1024
@@ -170,16 +178,23 @@ def do_import_paper_forms(round_: Round, forms: list[tuple[RespondentGroup, Pars
     theme_answers = []
     for response, (_group, parsed) in zip(responses, forms, strict=True):
         response_id = Response._meta.pk.get_db_prep_value(response.pk, db)
-        answers += [(response_id, item_id, option.pk, option.value) for item_id, option in parsed.answers.items()]
+        answers += [
+            (new_id(db), response_id, item_id, option.pk, option.value) for item_id, option in parsed.answers.items()
+        ]
         theme_answers += [
-            (response_id, theme_id, parsed.comments.get(theme_id, ""), parsed.importance.get(theme_id))
+            (new_id(db), response_id, theme_id, parsed.comments.get(theme_id, ""), parsed.importance.get(theme_id))
             for theme_id in sorted(parsed.comments.keys() | parsed.importance.keys())
         ]
     with transaction.atomic():
         Response.objects.bulk_create(responses, batch_size=BULK_BATCH_SIZE)
-        _insert_rows(Answer, ["response", "item", "option", "value"], answers)
-        _insert_rows(ThemeAnswer, ["response", "theme", "comment", "importance"], theme_answers)
+        _insert_rows(Answer, ["id", "response", "item", "option", "value"], answers)
+        _insert_rows(ThemeAnswer, ["id", "response", "theme", "comment", "importance"], theme_answers)
     return len(responses)
+
+
+def new_id(db: Any) -> Any:
+    """A random row id as the database takes it (Answer and ThemeAnswer ids are uuids, see models.py)."""
+    return Answer._meta.pk.get_db_prep_value(uuid.uuid4(), db)
 
 
 def _insert_rows(model: type[models.Model], field_names: list[str], rows: list[tuple[Any, ...]]) -> None:

@@ -151,13 +151,11 @@ def start_personal(request: HttpRequest, token: str) -> HttpResponse:
         return closed_message(request, round_)
     try:
         with transaction.atomic():
-            _response, created = Response.objects.get_or_create(
-                token_hash=Response.hash_token(token), defaults={"round": round_, "group": found.group}
+            # Nothing is written to the invitation (docs/privacy.md, T1).
+            Response.objects.get_or_create(
+                token_hash=Response.hash_token(token),
+                defaults={"round": round_, "group": found.group, "channel": Response.Channel.PERSONAL},
             )
-            if created:
-                Invitation.objects.filter(pk=found.pk, status=Invitation.Status.INVITED).update(
-                    status=Invitation.Status.STARTED
-                )
     except IntegrityError:
         pass  # a parallel first visit created it; both continue with the same response
     return go_to_questionnaire(round_, token)
@@ -347,7 +345,6 @@ def submit(request: HttpRequest, round_uuid: uuid.UUID) -> HttpResponse:
             locked.status = Response.Status.SUBMITTED
             locked.submitted_on = timezone.localdate()
             locked.save(update_fields=["status", "submitted_on"])
-            Invitation.objects.filter(token_hash=Invitation.hash_token(token)).update(status=Invitation.Status.FINISHED)
             pause_in_submit()  # fault tests only (an environment variable), see tests/test_faults.py
     return redirect("respondent_done", round_.uuid)
 

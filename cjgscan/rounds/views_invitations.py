@@ -1,7 +1,8 @@
-"""Pages for personal invitations: add addresses per group, send invitations and reminders, follow progress.
+"""Pages for personal invitations: add addresses per group, send invitations and reminders.
 
-The coordinator sees per group how many were invited, started and finished; the list of addresses carries no
-status, so the page never says who took part.
+The coordinator sees per group how many were invited and e-mailed, and for the round as a whole how many
+answered through a personal link. Nothing about an address tells whether its link was used: not the list,
+not removing it (docs/invitations.md).
 """
 
 import uuid
@@ -10,7 +11,6 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.formats import number_format
@@ -26,14 +26,16 @@ from cjgscan.rounds.invitations import (
     AddressListError,
     can_send,
     check_addresses,
+    counts_per_group,
     do_add_invitations,
     do_queue_mailing,
+    groups_below_minimum,
     parse_text,
     parse_upload,
-    progress_per_group,
     sending_queued,
 )
 from cjgscan.rounds.models import Invitation, RespondentGroup, Round
+from cjgscan.rounds.progress import round_totals
 
 SHOWN_SKIPPED = 20
 
@@ -103,15 +105,13 @@ class AddInvitationsForm(forms.Form):
 def _page(
     request: HttpRequest, membership: Membership, round_: Round, form: AddInvitationsForm | None = None
 ) -> HttpResponse:
-    groups = list(progress_per_group(round_))
+    groups = list(counts_per_group(round_))
     addresses: dict[int, list[Invitation]] = {group.pk: [] for group in groups}
     for invitation in round_.invitations.order_by("email").only("uuid", "email", "group_id", "round_id"):
         addresses[invitation.group_id].append(invitation)
     for group in groups:
         group.addresses = addresses[group.pk]  # type: ignore[attr-defined]
-    totals = {
-        key: sum(getattr(group, key) for group in groups) for key in ("invited", "emailed", "started", "finished")
-    }
+    totals = {key: sum(getattr(group, key) for group in groups) for key in ("invited", "emailed")}
     if form is None and membership.can_write:
         form = AddInvitationsForm(groups=groups)
     context = {
@@ -120,6 +120,8 @@ def _page(
         "membership": membership,
         "groups": groups,
         "totals": totals,
+        "personal": round_totals(round_).personal,
+        "reminders": list(round_.reminder_mailings.all()),
         "form": form,
         "can_send": can_send(round_),
     }
@@ -174,18 +176,13 @@ def invitation_delete(
     request: HttpRequest, org_uuid: uuid.UUID, round_uuid: uuid.UUID, invitation_uuid: uuid.UUID
 ) -> HttpResponse:
     membership, round_ = get_round_rw(request, org_uuid, round_uuid)
-    with transaction.atomic():
-        invitation = round_.invitations.select_for_update().filter(uuid=invitation_uuid).first()
-        if invitation is None:
-            raise Http404
-        if invitation.status == Invitation.Status.INVITED:
-            invitation.delete()
-            messages.success(request, _("%(email)s has been removed.") % {"email": invitation.email})
-        else:
-            messages.error(
-                request,
-                _("%(email)s can no longer be removed: the link has been used.") % {"email": invitation.email},
-            )
+    # Always allowed, with the same words: refusing a used link would tell who took part. A response that
+    # came in through the link stays and keeps counting; the link stops working.
+    invitation = round_.invitations.filter(uuid=invitation_uuid).first()
+    if invitation is None:
+        raise Http404
+    invitation.delete()
+    messages.success(request, _("%(email)s has been removed.") % {"email": invitation.email})
     return redirect("invitation_list", membership.organisation.uuid, round_.uuid)
 
 
@@ -197,16 +194,26 @@ def _queue_mailing(request: HttpRequest, org_uuid: uuid.UUID, round_uuid: uuid.U
         messages.error(request, _("This round is closed; no more invitations or reminders can be sent."))
     elif sending_queued(round_, reminder):
         messages.info(request, _("These e-mails are already waiting to be sent; they will go out shortly."))
+    elif not reminder and (small := groups_below_minimum(round_)):
+        messages.error(
+            request,
+            _(
+                "Nothing has been sent. A group needs at least %(minimum)d personal invitations, so that no answer "
+                "can be narrowed down to fewer people; too few in: %(groups)s. Add addresses, or use the group's "
+                "link or paper forms for it instead."
+            )
+            % {"minimum": round_.min_group_size, "groups": ", ".join(group.name for group in small)},
+        )
     else:
         base_url = request.build_absolute_uri("/").rstrip("/")
         count = do_queue_mailing(round_, reminder, base_url)
         if reminder:
             text = ngettext(
-                "A reminder to %(count)d address will be sent shortly.",
-                "Reminders to %(count)d addresses will be sent shortly.",
+                "A reminder will be sent shortly to whoever of the %(count)d e-mailed address has not answered yet.",
+                "A reminder will be sent shortly to whoever of the %(count)d e-mailed addresses has not answered yet.",
                 count,
             )
-            empty = _("There is nobody to remind: everyone has finished or has not been invited yet.")
+            empty = _("There is nobody to remind: nobody has been e-mailed yet.")
         else:
             text = ngettext(
                 "An invitation to %(count)d address will be sent shortly.",
