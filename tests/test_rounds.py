@@ -105,28 +105,69 @@ class RoundPagesTests(BaseTestCase):
             reply = self.client.get(reverse("round_list", args=[self.org_a.uuid]))
         self.assertContains(reply, "Meting najaar")
         self.assertNotContains(reply, "Andermans meting")
-        # session, user, membership, round, groups with counts
-        with self.assertNumQueries(5):
+        # session, user, membership, round, responses by channel, invitations
+        with self.assertNumQueries(6):
             self.client.get(self.detail(), HTTP_HX_REQUEST="true")
 
-    def test_response_per_group_counts_invited_started_and_finished(self) -> None:
-        group = self.round.groups.first()
+    def counts(self, reply, channel: str) -> dict[str, str]:  # type: ignore[no-untyped-def]
+        import re
+
+        row = re.search(rf'data-channel="{channel}">(.*?)</tr>', reply.content.decode(), re.S)
+        assert row is not None, channel
+        return dict(re.findall(r'data-count="(\w+)">([^<]*)<', row[1]))
+
+    def test_the_response_adds_up_per_channel_for_the_round_only(self) -> None:
+        from django.test import Client
+
+        from tests.factories import make_response
+
+        group, other = list(self.round.groups.all())[:2]
         Round.objects.filter(pk=self.round.pk).update(status=Round.Status.OPEN)
         for n in range(3):
-            _invitation, token = invite(self.round, group, f"p{n}@example.nl")
+            invitation, token = invite(self.round, group, f"p{n}@example.nl")
+            type(invitation).objects.filter(pk=invitation.pk).update(send_count=1)
             if n < 2:
-                from django.test import Client
-
                 client = Client()
                 start(client, token)
                 if n == 0:
                     client.post(reverse("respondent_submit", args=[self.round.uuid]))
+        # Five answers through the group link of the other group, one started; two paper forms.
+        for n in range(6):
+            make_response(self.round, other, {"S1.K1": "v1"}, submitted=n < 5)
+        for _n in range(2):
+            paper = make_response(self.round, other, {"S1.K1": "v2"})
+            Response.objects.filter(pk=paper.pk).update(channel=Response.Channel.PAPER)
         self.client.force_login(self.bob)
         reply = self.client.get(self.detail(), HTTP_HX_REQUEST="true")
-        row = next(r for r in reply.context["progress"] if r.group == group)
-        self.assertEqual((row.invited, row.started, row.finished, row.rate), (3, 1, 1, 33))
+        # Personal links apart: 1 of 3 e-mailed answered is 33 %, not (1 + 5 + 2) / 3.
+        self.assertEqual(
+            self.counts(reply, "personal"),
+            {"invited": "3", "emailed": "3", "started": "1", "answered": "1", "rate": "33%"},
+        )
+        self.assertEqual(self.counts(reply, "group_link"), {"started": "1", "answered": "5"})
+        self.assertEqual(self.counts(reply, "paper"), {"answered": "2"})
+        self.assertEqual(self.counts(reply, "total"), {"started": "2", "answered": "8"})
+        # No figure per group on the live page, no address.
+        self.assertNotIn("progress", reply.context)
+        self.assertNotContains(reply, group.name)
         self.assertNotContains(reply, "p0@example.nl")
         self.assertNotContains(reply, "<html")  # the htmx fragment only
+        page = self.client.get(self.detail())
+        self.assertContains(page, 'hx-trigger="every 15s"', count=1)
+        self.assertIsNone(page.context["released_group_counts"])
+
+    def test_no_response_rate_above_100_percent(self) -> None:
+        from tests.factories import make_response
+
+        group = self.round.groups.first()
+        invitation, _token = invite(self.round, group, "enige@example.nl")
+        type(invitation).objects.filter(pk=invitation.pk).update(send_count=1)
+        for _n in range(2):
+            make_response(self.round, group, {"S1.K1": "v1"})
+        self.client.force_login(self.bob)
+        reply = self.client.get(self.detail(), HTTP_HX_REQUEST="true")
+        self.assertEqual(self.counts(reply, "personal")["rate"], "0%")
+        self.assertNotContains(reply, "200")
 
     def test_open_close_reopen(self) -> None:
         self.client.force_login(self.carol)

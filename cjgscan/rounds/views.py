@@ -23,7 +23,7 @@ from cjgscan.rounds.actions import (
 )
 from cjgscan.rounds.forms import GroupAddForm, GroupRenameForm, ReopenForm, RoundEditForm, RoundForm
 from cjgscan.rounds.models import Response, Round
-from cjgscan.rounds.progress import round_progress
+from cjgscan.rounds.progress import round_totals
 
 GROUP_ERRORS = {
     "has responses": gettext_lazy("Groups cannot change any more: answers have come in."),
@@ -72,18 +72,24 @@ def round_create(request: HttpRequest, org_uuid: uuid.UUID) -> HttpResponse:
 @login_required
 def round_detail(request: HttpRequest, org_uuid: uuid.UUID, round_uuid: uuid.UUID) -> HttpResponse:
     membership, round_ = get_round(request, org_uuid, round_uuid)
-    progress = round_progress(round_)
     context = {
         "membership": membership,
         "organisation": membership.organisation,
         "round": round_,
-        "progress": progress,
-        "groups": [p.group for p in progress],
-        "totals": {k: sum(getattr(p, k) for p in progress) for k in ("invited", "started", "finished")},
-        "reopen_form": ReopenForm(),
+        "totals": round_totals(round_),
     }
     if request.headers.get("HX-Request"):
         return render(request, "rounds/_progress.html", context)
+    context.update(
+        {
+            "groups": list(round_.groups.all()),
+            # The spot for per-group counts: they come from the release module (what a round may show, and
+            # when), never live from the responses. None until it is wired in; the template then shows nothing.
+            "released_group_counts": None,
+            "paper_logs": list(round_.paper_entry_logs.select_related("group")),
+            "reopen_form": ReopenForm(),
+        }
+    )
     return render(request, "rounds/round_detail.html", context)
 
 
