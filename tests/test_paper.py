@@ -11,12 +11,13 @@ from unittest import mock
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from PIL import Image
 
 from cjgscan.instruments.models import Item
 from cjgscan.organisations.models import Role
 from cjgscan.rounds import paper
-from cjgscan.rounds.models import Answer, RespondentGroup, Response, Round, ThemeAnswer
+from cjgscan.rounds.models import Answer, PaperEntryLog, RespondentGroup, Response, Round, ThemeAnswer
 from tests.base import BaseTestCase
 from tests.factories import make_membership, make_organisation, make_round, make_user
 
@@ -387,6 +388,39 @@ class CsvImportTests(PaperTestCase):
         response = self.client.post(self.url("paper_import", round_=round_), {"file": upload})
         self.assertEqual(response.context["problems"][0][0], 1)
         self.assertEqual(Response.objects.count(), 0)
+
+
+class PaperEntryLogTests(PaperTestCase):
+    """Paper entries are logged per person, group, day and way of entering, and shown on the round page."""
+
+    form = DataEntryTests.form
+
+    def test_typed_in_and_imported_forms_are_logged_and_shown(self) -> None:
+        self.client.force_login(self.carol)
+        for value in ("v1", "v2"):
+            self.client.post(self.url("paper_entry"), self.form(**{"item-S1.K1": value}))
+        names = [group.name for group in self.groups]
+        upload = io.BytesIO(csv_bytes("group;S1.K1", f"{names[0]};1", f"{names[0]};2", f"{names[1]};3"))
+        upload.name = "formulieren.csv"
+        self.client.post(self.url("paper_import"), {"file": upload})
+        logs = PaperEntryLog.objects.filter(round=self.round).order_by("source", "group__position")
+        today = timezone.localdate()
+        self.assertEqual(
+            [(log.source, log.group.name, log.entered_by, log.entered_on, log.form_count) for log in logs],
+            [
+                ("entry", names[0], self.carol, today, 2),
+                ("import", names[0], self.carol, today, 2),
+                ("import", names[1], self.carol, today, 1),
+            ],
+        )
+        self.assertEqual(Response.objects.filter(channel="paper").count(), 5)
+        # Every member sees the log on the round page, with who entered how many forms when.
+        self.client.force_login(self.bob)
+        page = self.client.get(reverse("round_detail", args=[self.org_a.uuid, self.round.uuid]))
+        date = date_format(today, "j F Y")
+        self.assertContains(page, f"2 formulieren ingevoerd door Carol op {date} ({names[0]})")
+        self.assertContains(page, f"1 formulier geïmporteerd door Carol op {date} ({names[1]})")
+        self.assertContains(page, "data-paper-log", count=3)
 
 
 class AccessTests(PaperTestCase):

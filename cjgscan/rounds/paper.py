@@ -7,11 +7,13 @@ Paper answers go through the same checks as online ones (`answers.Questionnaire.
 import csv
 import io
 import uuid
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 import segno
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.staticfiles import finders
 from django.db import models, transaction
 from django.db.models import F
@@ -26,6 +28,7 @@ from cjgscan.rounds.answers import ParsedAnswers, Questionnaire, save_answers
 from cjgscan.rounds.models import (
     OTHER_PROFESSION,
     Answer,
+    PaperEntryLog,
     RespondentGroup,
     Response,
     Round,
@@ -157,16 +160,38 @@ def _paper_response(round_: Round, group: RespondentGroup, parsed: ParsedAnswers
     )
 
 
-def do_save_paper_form(round_: Round, group: RespondentGroup, parsed: ParsedAnswers) -> Response:
-    """Store one checked paper form as a submitted response."""
+def log_paper_entry(
+    round_: Round, group: RespondentGroup, user: AbstractBaseUser, source: str, form_count: int
+) -> None:
+    """Count forms on the day's log row of this person, group and way of entering (inside the caller's
+    transaction, so a form and its count are stored together)."""
+    name = user.get_full_name() if hasattr(user, "get_full_name") else ""
+    log, _created = PaperEntryLog.objects.get_or_create(
+        round=round_,
+        group=group,
+        entered_by=user,
+        entered_on=timezone.localdate(),
+        source=source,
+        defaults={"entered_by_name": name or user.get_username()},
+    )
+    PaperEntryLog.objects.filter(pk=log.pk).update(form_count=F("form_count") + form_count)
+
+
+def do_save_paper_form(
+    round_: Round, group: RespondentGroup, parsed: ParsedAnswers, user: AbstractBaseUser
+) -> Response:
+    """Store one checked paper form as a submitted response, and count it in the paper entry log."""
     with transaction.atomic():
         response = _paper_response(round_, group, parsed)
         response.save(force_insert=True)
         save_answers(response, parsed)
+        log_paper_entry(round_, group, user, PaperEntryLog.Source.ENTRY, 1)
     return response
 
 
-def do_import_paper_forms(round_: Round, forms: list[tuple[RespondentGroup, ParsedAnswers]]) -> int:
+def do_import_paper_forms(
+    round_: Round, forms: list[tuple[RespondentGroup, ParsedAnswers]], user: AbstractBaseUser
+) -> int:
     """Store checked paper forms as submitted responses, all of them or none.
 
     The same rows as `save_answers` writes, inserted as plain rows: 5,000 forms hold a quarter of a million
@@ -185,10 +210,13 @@ def do_import_paper_forms(round_: Round, forms: list[tuple[RespondentGroup, Pars
             (new_id(db), response_id, theme_id, parsed.comments.get(theme_id, ""), parsed.importance.get(theme_id))
             for theme_id in sorted(parsed.comments.keys() | parsed.importance.keys())
         ]
+    per_group = Counter(group for group, _parsed in forms)
     with transaction.atomic():
         Response.objects.bulk_create(responses, batch_size=BULK_BATCH_SIZE)
         _insert_rows(Answer, ["id", "response", "item", "option", "value"], answers)
         _insert_rows(ThemeAnswer, ["id", "response", "theme", "comment", "importance"], theme_answers)
+        for group, count in per_group.items():
+            log_paper_entry(round_, group, user, PaperEntryLog.Source.IMPORT, count)
     return len(responses)
 
 

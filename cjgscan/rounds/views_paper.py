@@ -216,7 +216,7 @@ def paper_entry(request: HttpRequest, org_uuid: uuid.UUID, round_uuid: uuid.UUID
         values = request.POST.dict()
         form = paper.check_paper_form(questionnaire, groups, values.get("group", ""), values)
         if not form.errors and form.group is not None:
-            paper.do_save_paper_form(round_, form.group, form.parsed)
+            paper.do_save_paper_form(round_, form.group, form.parsed, context["membership"].user)
             messages.success(
                 request,
                 _("Paper form %(number)s has been saved (%(group)s). The form is empty for the next one.")
@@ -281,7 +281,7 @@ def paper_import(request: HttpRequest, org_uuid: uuid.UUID, round_uuid: uuid.UUI
             result = paper.read_answer_csv(questionnaire, round_.groups.all(), upload.read(paper.MAX_IMPORT_BYTES + 1))
             problems = result.problems
             if result.ok:
-                count = paper.do_import_paper_forms(round_, result.forms)
+                count = paper.do_import_paper_forms(round_, result.forms, context["membership"].user)
                 messages.success(request, _("%(count)s paper forms have been imported.") % {"count": count})
                 return redirect("paper_import", context["organisation"].uuid, round_.uuid)
     context.update(
