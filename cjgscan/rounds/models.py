@@ -85,6 +85,23 @@ class Round(models.Model):
     def has_responses(self) -> bool:
         return self.responses.exists()
 
+    def group_sizes(self) -> dict[int, int]:
+        """Submitted responses per group (primary key), every group of the round included, live: for the
+        release rule and the coordinator's own work, never for a results page."""
+        sizes = dict.fromkeys(self.groups.values_list("pk", flat=True), 0)
+        for group_id, n in (
+            Response.objects.submitted()
+            .filter(round=self)
+            .values_list("group_id")
+            .annotate(n=models.Count("pk"))
+            .order_by()
+        ):
+            sizes[group_id] = n
+        return sizes
+
+    def latest_release(self) -> "Release | None":
+        return self.releases.order_by("-number").first()
+
 
 class RespondentGroup(models.Model):
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
@@ -146,6 +163,15 @@ class Invitation(models.Model):
         return derived_token("invitation-link", self.uuid)
 
 
+class ResponseQuerySet(models.QuerySet["Response"]):
+    def submitted(self) -> "ResponseQuerySet":
+        return self.filter(status=Response.Status.SUBMITTED)
+
+    def released(self) -> "ResponseQuerySet":
+        """Submitted and taken into a release: the only responses a results page, export or API reads."""
+        return self.filter(status=Response.Status.SUBMITTED, release__isnull=False)
+
+
 class Response(models.Model):
     """One respondent's answers. No link to an Invitation, no address, no time finer than the day."""
 
@@ -168,6 +194,10 @@ class Response(models.Model):
     started_on = models.DateField(default=timezone.localdate)
     submitted_on = models.DateField(null=True, blank=True)
     last_page = models.PositiveSmallIntegerField(default=0)
+    # The release that first included this response (releases are cumulative); NULL until then.
+    release = models.ForeignKey("Release", models.PROTECT, null=True, blank=True, related_name="responses")
+
+    objects = ResponseQuerySet.as_manager()
 
     class Meta:
         indexes = [models.Index(fields=["round", "status", "group"])]
@@ -231,3 +261,29 @@ class LinkAttempt(models.Model):
 
     def __str__(self) -> str:
         return f"{self.window}: {self.failures}"
+
+
+class Release(models.Model):
+    """A snapshot of a round's results (cjgscan.analysis.release): which responses it first includes (they point
+    at it) and how it breaks them down. Results pages read the latest release, never live answers.
+
+    The layout is stored as cells of group primary keys and of profession codes: later releases are checked
+    against it, and the pages label their columns with it.
+    """
+
+    round = models.ForeignKey(Round, models.CASCADE, related_name="releases")
+    number = models.PositiveIntegerField()
+    made_on = models.DateField(default=timezone.localdate)
+    interim = models.BooleanField(default=False, help_text="Asked for while the round was open (tussenstand).")
+    group_cells = models.JSONField(default=list)  # [[group pk, ...], ...]
+    profession_cells = models.JSONField(null=True, blank=True)  # [[code, ...], ...]; null: not released
+    professions_withheld = models.BooleanField(default=False)
+    group_notes = models.JSONField(default=dict)  # group pk (as text) -> why it shares a cell
+    profession_notes = models.JSONField(default=dict)
+
+    class Meta:
+        ordering = ["round", "number"]
+        constraints = [models.UniqueConstraint(fields=["round", "number"], name="unique_release_number")]
+
+    def __str__(self) -> str:
+        return f"{self.round_id}#{self.number}"
