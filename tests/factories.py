@@ -112,3 +112,11 @@ def release(round_: "Round", interim: bool = True) -> Any:
     from cjgscan.analysis.released import do_release
 
     return do_release(round_, interim=interim)
+
+
+def unrelease(round_: "Round") -> None:
+    """Forget the round's releases, as if none had been made (for tests that change the minimum afterwards)."""
+    from cjgscan.rounds.models import Release, Response
+
+    Response.objects.filter(round=round_).update(release=None)
+    Release.objects.filter(round=round_).delete()

@@ -81,7 +81,8 @@ def other_scores(round_: Round, points: int) -> dict[str, list[float]]:
     item_means = (
         Answer.objects.filter(
             response__round__in=[rank[3] for rank in chosen.values()],
-            response__in=Response.objects.released(),
+            response__status=Response.Status.SUBMITTED,
+            response__release__isnull=False,
             value__isnull=False,
         )
         .values_list("response__round_id", "item__theme__code", "item_id")

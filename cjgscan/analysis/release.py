@@ -199,6 +199,16 @@ def _fold(
     for k in sorted(extra, key=str):
         order[k] = len(order)
     cells: list[list[K]] = [[k] for k in sorted(order, key=order.__getitem__)]
+    latest = earlier[max(earlier)] if earlier else None
+
+    def previous_cell(key: K) -> int | None:
+        """The key's cell in the latest earlier release, in the dimension being folded."""
+        if latest is None:
+            return None
+        probe: Layout = layout_of(((key,),))  # type: ignore[operator]
+        if probe.professions is None:
+            return latest.group_cell(key)  # type: ignore[arg-type]
+        return None if latest.professions is None else latest.profession_cell(key)  # type: ignore[arg-type]
 
     def cell_size(cell: list[K]) -> int:
         return sum(sizes.get(k, 0) for k in cell)
@@ -214,7 +224,15 @@ def _fold(
         _total, worst = min(bad, key=lambda pair: (pair[0], repr(pair[1])))
         cell_index = _cell_of_atom(worst, cells, layout, counts, earlier, number)
         others = [i for i in non_empty if i != cell_index]
-        partner = min(others, key=lambda i: (cell_size(cells[i]), order[cells[i][0]]))
+        # Prefer a cell that the latest earlier release already showed together with this one: folding them
+        # again keeps the cells stable from release to release, so fewer folds are needed.
+        before = {previous_cell(k) for k in cells[cell_index]} - {None}
+
+        def rank(i: int) -> tuple[bool, int, int]:
+            shared = bool(before & {previous_cell(k) for k in cells[i]})
+            return (not shared, cell_size(cells[i]), order[cells[i][0]])
+
+        partner = min(others, key=rank)
         small, large = sorted((cell_index, partner), key=lambda i: (cell_size(cells[i]), order[cells[i][0]]))
         reason_small = TOO_SMALL if cell_size(cells[small]) < minimum else OVER_TIME
         reason_large = PROTECTS if reason_small == TOO_SMALL and cell_size(cells[large]) >= minimum else OVER_TIME

@@ -106,6 +106,7 @@ class ReleasedView:
     group_cells: list[Cell] = field(default_factory=list)  # non-empty cells only
     profession_cells: list[Cell] | None = None  # None: no profession breakdown released
     waiting: bool = False  # submitted answers that no release includes yet
+    known_professions: list[str] = field(default_factory=list)  # profession_order(), fetched once
     explanations: list[str] = field(default_factory=list)  # in words: which groups share a cell and why
 
     @property
@@ -135,6 +136,7 @@ def released_view(round_: Round) -> ReleasedView:
     view = ReleasedView(round_, release, waiting=waiting)
     if release is None:
         return view
+    view.known_professions = profession_order(round_) or []
     released = Response.objects.released().filter(round=round_)
     groups = {g.pk: g for g in RespondentGroup.objects.filter(round=round_)}
     by_group = dict(released.values_list("group_id").annotate(n=Count("pk")).order_by())
@@ -155,7 +157,7 @@ def released_view(round_: Round) -> ReleasedView:
             view.explanations.append(_folding_words(names, cell, release.group_notes, groups, minimum))
         view.group_cells.append(Cell(key, label, tuple(cell), size))
     if release.profession_cells:
-        view.profession_cells = _profession_cells(round_, release, released, minimum, view.explanations)
+        view.profession_cells = _profession_cells(round_, release, released, view, minimum)
     elif release.professions_withheld:
         view.explanations.append(
             _(
@@ -188,9 +190,9 @@ def _folding_words(
 
 
 def _profession_cells(
-    round_: Round, release: Release, released: object, minimum: int, explanations: list[str]
+    round_: Round, release: Release, released: object, view: ReleasedView, minimum: int
 ) -> list[Cell]:
-    known = profession_order(round_) or []
+    known, explanations = view.known_professions, view.explanations
     names = {p.code: tr(p.name) for p in round_.version.professions.all()}
     names |= {OTHER_PROFESSION: _("Other profession"), "": _("Profession not given")}
     sizes: Counter[str] = Counter()

@@ -9,14 +9,14 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Avg, Count, Q
+from django.db.models import Avg, Count
 from django.utils.translation import gettext as _
 
-from cjgscan.analysis.released import OTHER, ReleasedView, profession_key, profession_order, released_view
+from cjgscan.analysis.released import OTHER, ReleasedView, profession_key, released_view
 from cjgscan.analysis.stats import Score, Summary, merge, score, score_of_scores, summarise
 from cjgscan.instruments.models import Item, Theme
 from cjgscan.lib.tokens import keyed_hash
-from cjgscan.rounds.models import Answer, Response, Round, ThemeAnswer
+from cjgscan.rounds.models import Answer, Round, ThemeAnswer
 
 ALL = "all"
 __all__ = ["ALL", "OTHER", "GROUPS", "PROFESSIONS", "RoundResults", "round_results"]
@@ -141,18 +141,16 @@ def round_results(round_: Round, dimension: str = GROUPS) -> RoundResults:
     if not release.visible:
         return results
 
-    known = profession_order(round_) or []
+    known = release.known_professions
     field_name = "profession" if by_profession else "group_id"
     profession_cell, group_cell = release.profession_cell_of(), release.group_cell_of()
 
     def column_for(value: Any) -> str | None:
         return profession_cell.get(profession_key(value, known)) if by_profession else group_cell.get(value)
 
-    released = Q(response__round=round_, response__in=Response.objects.released())
-
     # counts[item][column][option value or missing code] — one GROUP BY over the answers.
     counts: dict[int, dict[str, dict[Any, int]]] = defaultdict(lambda: defaultdict(lambda: defaultdict(int)))
-    rows = Answer.objects.filter(released).values_list(f"response__{field_name}", "item_id", "option_id")
+    rows = Answer.objects.released(round_).values_list(f"response__{field_name}", "item_id", "option_id")
     for category, item_id, option_id, n in rows.annotate(n=Count("pk")).order_by():
         option = options[option_id]
         bucket = option.value if option.value is not None else option.code
@@ -181,7 +179,8 @@ def round_results(round_: Round, dimension: str = GROUPS) -> RoundResults:
     # theirs back), the same list whichever breakdown is on screen: a union of released cells, nothing to subtract.
     own_groups = [cell.members[0] for cell in release.group_cells if not cell.together]
     comments = (
-        ThemeAnswer.objects.filter(released, response__group_id__in=own_groups)
+        ThemeAnswer.objects.released(round_)
+        .filter(response__group_id__in=own_groups)
         .exclude(comment="")
         .values_list("response_id", "theme_id", "comment")
         .order_by()
@@ -190,7 +189,8 @@ def round_results(round_: Round, dimension: str = GROUPS) -> RoundResults:
         results.comments.setdefault(theme_id, []).append(comment)
     if round_.ask_importance:
         importance = (
-            ThemeAnswer.objects.filter(released, importance__isnull=False)
+            ThemeAnswer.objects.released(round_)
+            .filter(importance__isnull=False)
             .values_list("theme_id")
             .annotate(mean=Avg("importance"))
             .order_by()

@@ -137,7 +137,8 @@ def organisation_trend(organisation: Organisation, instrument: Instrument, base:
     answers = (
         Answer.objects.filter(
             response__round__in=list(column_of),
-            response__in=Response.objects.released(),
+            response__status=Response.Status.SUBMITTED,
+            response__release__isnull=False,
             value__isnull=False,
             item__in=[pk for pk, code in item_code.items() if code in common],
         )

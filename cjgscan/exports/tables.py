@@ -17,14 +17,13 @@ from dataclasses import dataclass
 from itertools import count
 from typing import Any
 
-from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from cjgscan.analysis.released import ReleasedView, profession_key, profession_order, released_view
+from cjgscan.analysis.released import ReleasedView, profession_key, released_view
 from cjgscan.analysis.results import RoundResults, round_results
 from cjgscan.dashboard.templatetags.results import CONSENSUS
 from cjgscan.instruments.i18n import tr
-from cjgscan.rounds.models import Answer, Response, Round, ThemeAnswer
+from cjgscan.rounds.models import Answer, Round, ThemeAnswer
 
 FIGURES = "cijfers"
 ANSWERS = "antwoorden"
@@ -136,22 +135,23 @@ def answer_table(round_: Round, folding: Folding | None = None) -> Table:
     if folding.professions is not None:
         header.append(_("Profession"))
     header += [_("Code"), _("Value"), _("Answer code"), _("Comment")]
-    released = Q(response__round=round_, response__in=Response.objects.released())
-    known = profession_order(round_) or []
+    known = folding.view.known_professions
 
     def rows() -> Iterator[list[Any]]:
         if not folding.labels:
             return
         columns = ("response__release__number", "response__group_id", "response__profession")
         answers = (
-            Answer.objects.filter(released, response__group_id__in=list(folding.labels))
+            Answer.objects.released(round_)
+            .filter(response__group_id__in=list(folding.labels))
             .order_by("response_id", "item__theme__number", "item__position")
             .values_list(
                 "response_id", "item__theme__number", "item__position", *columns, "item__code", "value", "option__code"
             )
         )
         comments = (
-            ThemeAnswer.objects.filter(released, response__group_id__in=list(folding.own))
+            ThemeAnswer.objects.released(round_)
+            .filter(response__group_id__in=list(folding.own))
             .exclude(comment="")
             .order_by("response_id", "theme__number")
             .values_list("response_id", "theme__number", *columns, "theme__code", "comment")

@@ -214,12 +214,23 @@ class Response(models.Model):
         return self.status == self.Status.SUBMITTED
 
 
+class ReleasedQuerySet(models.QuerySet[Any]):
+    """For the answer tables (Answer, ThemeAnswer): the rows of a round's released responses."""
+
+    def released(self, round_: "Round") -> "ReleasedQuerySet":
+        return self.filter(
+            response__round=round_, response__status=Response.Status.SUBMITTED, response__release__isnull=False
+        )
+
+
 class Answer(models.Model):
     response = models.ForeignKey(Response, models.CASCADE, related_name="answers")
     item = models.ForeignKey(Item, models.PROTECT, related_name="answers")
     option = models.ForeignKey(ScaleOption, models.PROTECT, related_name="answers")
     # A copy of option.value (NULL for "don't know" / "not applicable") so aggregates need no join.
     value = models.PositiveSmallIntegerField(null=True, blank=True)
+
+    objects = ReleasedQuerySet.as_manager()
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["response", "item"], name="unique_answer_per_item")]
@@ -236,6 +247,8 @@ class ThemeAnswer(models.Model):
     theme = models.ForeignKey(Theme, models.PROTECT, related_name="theme_answers")
     comment = models.TextField(blank=True, max_length=COMMENT_MAX_LENGTH)
     importance = models.PositiveSmallIntegerField(null=True, blank=True, choices=IMPORTANCE_CHOICES)
+
+    objects = ReleasedQuerySet.as_manager()
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["response", "theme"], name="unique_theme_answer")]
