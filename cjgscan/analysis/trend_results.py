@@ -66,7 +66,7 @@ def organisation_trend(organisation: Organisation, instrument: Instrument, base:
     """Every round of the instrument with enough respondents and the newest such round's scale, oldest first.
 
     `base` is a round's uuid to compare every other round with; otherwise each round is compared with the one
-    before it. Seven queries, whatever the number of rounds or respondents.
+    before it. Nine queries, whatever the number of rounds or respondents.
     """
     rounds = list(
         Round.objects.filter(organisation=organisation, version__instrument=instrument)
