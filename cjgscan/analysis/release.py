@@ -227,12 +227,11 @@ def _fold(
         # Prefer a cell that the latest earlier release already showed together with this one: folding them
         # again keeps the cells stable from release to release, so fewer folds are needed.
         before = {previous_cell(k) for k in cells[cell_index]} - {None}
-
-        def rank(i: int) -> tuple[bool, int, int]:
-            shared = bool(before & {previous_cell(k) for k in cells[i]})
-            return (not shared, cell_size(cells[i]), order[cells[i][0]])
-
-        partner = min(others, key=rank)
+        ranks = {
+            i: (not before & {previous_cell(k) for k in cells[i]}, cell_size(cells[i]), order[cells[i][0]])
+            for i in others
+        }
+        partner = min(others, key=ranks.__getitem__)
         small, large = sorted((cell_index, partner), key=lambda i: (cell_size(cells[i]), order[cells[i][0]]))
         reason_small = TOO_SMALL if cell_size(cells[small]) < minimum else OVER_TIME
         reason_large = PROTECTS if reason_small == TOO_SMALL and cell_size(cells[large]) >= minimum else OVER_TIME
