@@ -1,0 +1,172 @@
+"""Findings 4–7 of the privacy issue as attacks through the product: a lezer (Bob) or a coordinator combines what
+pages, exports and the API release, over time, and must never isolate fewer than the round's minimum."""
+
+import datetime
+from collections import Counter
+from itertools import combinations, product
+from typing import Any
+
+from django.urls import reverse
+from django.utils import timezone
+
+from cjgscan.analysis.results import GROUPS, PROFESSIONS, round_results
+from cjgscan.analysis.trend_results import organisation_trend
+from cjgscan.api.models import ApiToken
+from cjgscan.instruments.models import Instrument
+from cjgscan.rounds.models import Response, Round
+from tests.base import BaseTestCase
+from tests.factories import make_response, make_round
+
+ITEM = "S1.K1"
+
+
+class ReleaseAttackTests(BaseTestCase):
+    def close(self, round_: Round) -> None:
+        """The coordinator closes the round through the round page, as in the product."""
+        self.client.force_login(self.alice)
+        response = self.client.post(reverse("round_sluiten", args=[self.org_a.uuid, round_.uuid]))
+        self.assertEqual(response.status_code, 302)
+
+    def reopen(self, round_: Round) -> None:
+        self.client.force_login(self.alice)
+        closes_on = (timezone.localdate() + datetime.timedelta(days=10)).isoformat()
+        url = reverse("round_heropenen", args=[self.org_a.uuid, round_.uuid])
+        self.assertEqual(self.client.post(url, {"closes_on": closes_on}).status_code, 302)
+
+    def api(self, round_: Round, per: str = "groep") -> dict[str, Any]:
+        """What Bob, a lezer, reads from the API."""
+        secret = ApiToken.issue(self.bob, "test", ApiToken.Scope.READ, None)[1]
+        url = f"/api/v1/organisaties/{self.org_a.uuid}/metingen/{round_.uuid}/resultaten?per={per}"
+        reply = self.client.get(url, HTTP_AUTHORIZATION=f"Bearer {secret}")
+        self.assertEqual(reply.status_code, 200)
+        body: dict[str, Any] = reply.json()
+        return body
+
+    def distributions(self, body: dict[str, Any]) -> dict[str, Counter[str]]:
+        """Per released column: the answers to ITEM on the scale, don't know and not applicable."""
+        item = next((i for i in body["items"] if i["code"] == ITEM), None)
+        found: dict[str, Counter[str]] = {}
+        for score in item["scores"] if item else []:
+            counts = Counter(score["distribution"])
+            counts["dont_know"], counts["not_applicable"] = score["dont_know"], score["not_applicable"]
+            found[f"{body['per']}:{score['column']}"] = counts
+        return found
+
+    def assert_no_small_difference(self, columns: dict[str, Counter[str]], minimum: int) -> None:
+        """Every ±1 combination of one to three released columns that is itself a set of answers (no negative
+        count) holds no answers or at least `minimum` of them."""
+        vectors = list(columns.items())
+        for size in (1, 2, 3):
+            for chosen in combinations(vectors, size):
+                for signs in product((1, -1), repeat=size):
+                    if 1 not in signs:
+                        continue
+                    total: Counter[str] = Counter()
+                    for sign, (_name, counts) in zip(signs, chosen, strict=True):
+                        for bucket, n in counts.items():
+                            total[bucket] += sign * n
+                    if any(n < 0 for n in total.values()):
+                        continue
+                    names = [name for name, _counts in chosen]
+                    self.assertFalse(0 < sum(total.values()) < minimum, (names, signs, dict(total)))
+
+    def test_finding_4_all_minus_group_minus_profession_gives_nothing_small(self) -> None:
+        """Groups A (2, profession X), B (5, Y), C (6, X): the group view pools A with B and shows C; the
+        profession view shows X = A + C. Then X − C is A's two answers — unless the release folds more."""
+        round_ = make_round(self.org_a, ask_profession=True)
+        a, b, c = list(round_.groups.all())[:3]
+        for value in ("v1", "v2"):
+            make_response(round_, a, {ITEM: value}, comments={"S1": f"Alleen wij {value}"}, profession="S4.B1")
+        for _n in range(5):
+            make_response(round_, b, {ITEM: "v3"}, comments={"S1": "Groep B"}, profession="S4.B2")
+        for _n in range(6):
+            make_response(round_, c, {ITEM: "v4"}, comments={"S1": "Groep C"}, profession="S4.B1")
+        self.close(round_)
+        self.client.force_login(self.bob)
+        columns = self.distributions(self.api(round_, "groep")) | self.distributions(self.api(round_, "beroep"))
+        self.assertIn("groep:all", columns)
+        self.assert_no_small_difference(columns, round_.min_group_size)
+        # Comments: what the profession view lists minus what the group view lists leaves nothing small.
+        fresh = Round.objects.get(pk=round_.pk)
+        theme = next(t.pk for t in round_results(fresh).themes if t.code == "S1")
+        per_group = Counter(round_results(fresh, GROUPS).comments.get(theme, []))
+        per_profession = Counter(round_results(fresh, PROFESSIONS).comments.get(theme, []))
+        for difference in (per_profession - per_group, per_group - per_profession):
+            self.assertFalse(0 < sum(difference.values()) < round_.min_group_size, difference)
+
+    def test_finding_5_dashboard_and_trend_fold_the_same_groups(self) -> None:
+        """Two groups of equal size beside a small one: one tie-break for every page, so the trend cannot show
+        the group the dashboard folded (all − one − other would be the small group)."""
+        round_ = make_round(self.org_a)
+        small, first, second = list(round_.groups.all())[:3]
+        for group, name in ((small, "Alfa"), (first, "Beta"), (second, "Gamma")):
+            group.name = name
+            group.save()
+        # uuid order opposite to name order: the old dashboard (uuid) and the old trend (name) then disagree.
+        type(first).objects.filter(pk=first.pk).update(uuid="ffffffff-ffff-4fff-bfff-ffffffffffff")
+        type(second).objects.filter(pk=second.pk).update(uuid="00000000-0000-4000-8000-000000000000")
+        make_response(round_, small, {ITEM: "v1"})
+        make_response(round_, small, {ITEM: "v1"})
+        for group in (first, second):
+            for _n in range(5):
+                make_response(round_, group, {ITEM: "v4"})
+        self.close(round_)
+        fresh = Round.objects.get(pk=round_.pk)
+        names = {"Alfa", "Beta", "Gamma"}
+        dashboard = {c.label: c.respondents for c in round_results(fresh).group_columns if c.label in names}
+        trend = organisation_trend(self.org_a, Instrument.objects.get(slug="zeven-sleutels"))
+        shown = next(t for t in trend.rounds if t.round.pk == round_.pk)
+        self.assertEqual(set(shown.groups), set(dashboard))
+        # Everyone minus every group some page shows alone never leaves Alfa's two respondents.
+        alone = dashboard | shown.groups
+        left = shown.respondents - sum(alone.values())
+        self.assertFalse(0 < left < round_.min_group_size, (alone, left))
+
+    def test_finding_6_one_more_submission_changes_no_released_figure(self) -> None:
+        """Two looks around one submission must not give that person's answers: results come in releases."""
+        round_ = make_round(self.org_a)
+        group = round_.groups.first()
+        for _n in range(6):
+            make_response(round_, group, {ITEM: "v2"})
+        self.close(round_)
+        self.reopen(round_)
+        before = self.api(round_)
+        self.assertTrue(before["visible"])
+        make_response(round_, group, {ITEM: "v4"})  # one person answers after the reopening
+        after = self.api(round_)
+        self.assertEqual(self.distributions(before), self.distributions(after))
+        self.close(round_)  # a release of one new answer is refused: the earlier one stays
+        self.assertEqual(self.distributions(before), self.distributions(self.api(round_)))
+        self.reopen(round_)
+        for _n in range(4):
+            make_response(round_, group, {ITEM: "v4"})
+        self.close(round_)  # five new answers: a new release
+        latest = self.distributions(self.api(round_))["groep:all"]
+        difference = Counter(latest)
+        difference.subtract(self.distributions(before)["groep:all"])
+        self.assertEqual(sum(difference.values()), 5)
+
+    def test_finding_7_known_paper_forms_do_not_open_a_small_group(self) -> None:
+        """A coordinator types 3 paper forms (known to them) into a group of 2 online respondents: the group must
+        not appear on its own, or its 2 online answer sheets fall out by subtraction."""
+        round_ = make_round(self.org_a)
+        small, other = list(round_.groups.all())[:2]
+        make_response(round_, small, {ITEM: "v1"})
+        make_response(round_, small, {ITEM: "v2"})
+        for _n in range(3):
+            paper = make_response(round_, small, {ITEM: "v4"})
+            Response.objects.filter(pk=paper.pk).update(channel=Response.Channel.PAPER)
+        for _n in range(6):
+            make_response(round_, other, {ITEM: "v3"})
+        self.close(round_)
+        self.client.force_login(self.bob)
+        body = self.api(round_)
+        alone = {c["key"] for c in body["columns"]}
+        self.assertNotIn(str(small.uuid), alone)
+        # What the coordinator could compute: a column minus the three paper forms they typed.
+        known = Counter({"4": 3})
+        for name, counts in self.distributions(body).items():
+            rest = Counter({k: v for k, v in counts.items() if k not in ("dont_know", "not_applicable")})
+            rest.subtract(known)
+            if all(n >= 0 for n in rest.values()):
+                self.assertFalse(0 < sum(rest.values()) < round_.min_group_size, (name, rest))
