@@ -20,7 +20,9 @@ from tests.factories import make_response, make_round
 ITEM = "S1.K1"
 
 
-class ReleaseAttackTests(BaseTestCase):
+class RoundSteps(BaseTestCase):
+    """What the coordinator and the lezer do through the product."""
+
     def close(self, round_: Round) -> None:
         """The coordinator closes the round through the round page, as in the product."""
         self.client.force_login(self.alice)
@@ -42,6 +44,8 @@ class ReleaseAttackTests(BaseTestCase):
         body: dict[str, Any] = reply.json()
         return body
 
+
+class ReleaseAttackTests(RoundSteps):
     def distributions(self, body: dict[str, Any]) -> dict[str, Counter[str]]:
         """Per released column: the answers to ITEM on the scale, don't know and not applicable."""
         item = next((i for i in body["items"] if i["code"] == ITEM), None)
@@ -170,3 +174,59 @@ class ReleaseAttackTests(BaseTestCase):
             rest.subtract(known)
             if all(n >= 0 for n in rest.values()):
                 self.assertFalse(0 < sum(rest.values()) < round_.min_group_size, (name, rest))
+
+
+class EveryOutputReadsTheReleaseTests(RoundSteps):
+    """Dashboard, key page, export tables, API, trend and report summary: answers that no release includes reach
+    none of them, and all of them show the same released cells."""
+
+    def outputs(self, round_: Round) -> dict[str, Any]:
+        from cjgscan.exports.tables import ANSWERS, FIGURES, export_table
+        from cjgscan.reports.report import report_context
+
+        fresh = Round.objects.select_related("organisation", "version__instrument", "scale").get(pk=round_.pk)
+        self.client.force_login(self.bob)
+        overview = self.client.get(reverse("results_overview", args=[self.org_a.uuid, round_.uuid]))
+        key_page = self.client.get(reverse("results_key", args=[self.org_a.uuid, round_.uuid, "S1"]))
+        secret = ApiToken.issue(self.bob, "test", ApiToken.Scope.READ, None)[1]
+        api = self.client.get(
+            f"/api/v1/organisaties/{self.org_a.uuid}/metingen/{round_.uuid}/resultaten",
+            HTTP_AUTHORIZATION=f"Bearer {secret}",
+        ).json()
+        trend = organisation_trend(self.org_a, Instrument.objects.get(slug="zeven-sleutels"))
+        trend_round = next(t for t in trend.rounds if t.round.pk == round_.pk)
+        report = report_context(fresh)
+        return {
+            "dashboard": [(c.label, c.respondents) for c in overview.context["results"].columns],
+            "key_rows": [(c.label, s.mean) for c, s in key_page.context["key_scores"]],
+            "comments": sorted(key_page.context["comments"]),
+            "figures": [list(row) for row in export_table(fresh, FIGURES).rows],
+            "answers": [list(row) for row in export_table(fresh, ANSWERS).rows],
+            "api": {k: v for k, v in api.items() if k != "waiting"},
+            "trend": (trend_round.respondents, trend_round.groups, trend_round.key("", "S1").mean),
+            "report": report["response_sentence"],
+        }
+
+    def test_answers_after_the_release_wait_everywhere(self) -> None:
+        round_ = make_round(self.org_a)
+        big, medium, tiny = list(round_.groups.all())[:3]
+        for _n in range(6):
+            make_response(round_, big, {ITEM: "v3"}, comments={"S1": "Groot"})
+        for _n in range(5):
+            make_response(round_, medium, {ITEM: "v2"})
+        make_response(round_, tiny, {ITEM: "v1"})
+        self.close(round_)
+        released = self.outputs(round_)
+        self.assertEqual(released["dashboard"][0][1], 12)
+        self.assertEqual(len({row[0] for row in released["answers"]}), 12)
+        # Two more answers arrive after a reopening (below the minimum: they must wait).
+        self.reopen(round_)
+        make_response(round_, tiny, {ITEM: "v4"}, comments={"S1": "Nieuw en klein"})
+        make_response(round_, tiny, {ITEM: "v4"}, comments={"S1": "Nieuw en klein"})
+        self.assertEqual(self.outputs(round_), released)
+        # Every figure of every output is one of the released cells': the same columns everywhere.
+        cells = {label for label, _n in released["dashboard"]}
+        self.assertEqual({c["label"] for c in released["api"]["columns"]}, cells)
+        self.assertEqual({row[3] for row in released["figures"]}, cells)
+        self.assertTrue({row[2] for row in released["answers"]} <= cells)
+        self.assertEqual({label for label, _mean in released["key_rows"]}, cells)
