@@ -8,7 +8,7 @@ from django.test import SimpleTestCase
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cjgscan.analysis.release import Cohort, Layout, atoms, decide, rule_holds
+from cjgscan.analysis.release import PROTECTS, TOO_FEW, TOO_SMALL, Cohort, Decision, Layout, atoms, decide, rule_holds
 
 Person = tuple[int, int, str, bool]  # (arrives at moment, group, profession, paper)
 
@@ -141,3 +141,37 @@ class ReleaseRuleProperty(SimpleTestCase):
             Counter({Cohort(1, 1, "", False): 6, Cohort(2, 1, "", False): 1}), {1: first.layout}, [1], None, 5
         )
         self.assertFalse(second.accepted)
+
+
+def one_release(sizes: dict[int, int], minimum: int = 5) -> "Decision":
+    """The first release of a round with these group sizes (all online, no professions)."""
+    counts = Counter({Cohort(1, group, "", False): n for group, n in sizes.items()})
+    return decide(counts, {}, list(sizes), None, minimum)
+
+
+class FoldingTests(SimpleTestCase):
+    """The folding of groups in a first release: the small-group rules the dashboard always had."""
+
+    def test_all_groups_large_enough(self) -> None:
+        assert one_release({1: 5, 2: 9}).layout == Layout(((1,), (2,)))
+
+    def test_one_small_group_takes_the_next_smallest_with_it(self) -> None:
+        # Total 22 with 2, 3, 4 shown would give group 1 = 22 − 20 = 2: the subtraction attack.
+        decision = one_release({1: 2, 2: 6, 3: 9, 4: 5})
+        assert decision.layout == Layout(((1, 4), (2,), (3,)))
+        assert decision.group_notes == {1: TOO_SMALL, 4: PROTECTS}
+
+    def test_small_groups_that_reach_the_minimum_together_fold(self) -> None:
+        assert one_release({1: 3, 2: 2, 3: 10}).layout == Layout(((1, 2), (3,)))
+
+    def test_everything_below_the_minimum_releases_nothing(self) -> None:
+        decision = one_release({1: 2, 2: 2})
+        assert not decision.accepted and decision.refused == TOO_FEW
+
+    def test_empty_groups_are_neither_shown_nor_protected(self) -> None:
+        assert one_release({1: 0, 2: 7, 3: 8}).layout == Layout(((1,), (2,), (3,)))
+
+    def test_equal_groups_fold_by_position_first(self) -> None:
+        """One tie-break (finding 5): of two equal groups the one earlier in the round's order is folded."""
+        assert one_release({1: 2, 2: 5, 3: 5}).layout == Layout(((1, 2), (3,)))
+        assert one_release({1: 5, 2: 5, 3: 2}).layout == Layout(((1, 3), (2,)))
