@@ -230,3 +230,22 @@ class EveryOutputReadsTheReleaseTests(RoundSteps):
         self.assertEqual({row[3] for row in released["figures"]}, cells)
         self.assertTrue({row[2] for row in released["answers"]} <= cells)
         self.assertEqual({label for label, _mean in released["key_rows"]}, cells)
+
+
+class ReleaseStorageTests(RoundSteps):
+    def test_a_release_goes_only_with_its_round(self) -> None:
+        from django.db.models import RestrictedError
+
+        from cjgscan.rounds.models import Release
+        from cjgscan.rounds.retention import delete_round
+
+        round_ = make_round(self.org_a)
+        for _n in range(5):
+            make_response(round_, round_.groups.first(), {ITEM: "v2"})
+        self.close(round_)
+        release = Release.objects.get(round=round_)
+        self.assertEqual(release.responses.count(), 5)
+        with self.assertRaises(RestrictedError):
+            release.delete()  # its figures would change under the readers' eyes
+        delete_round(round_.pk)
+        self.assertFalse(Release.objects.filter(pk=release.pk).exists())

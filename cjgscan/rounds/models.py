@@ -195,7 +195,8 @@ class Response(models.Model):
     submitted_on = models.DateField(null=True, blank=True)
     last_page = models.PositiveSmallIntegerField(default=0)
     # The release that first included this response (releases are cumulative); NULL until then.
-    release = models.ForeignKey("Release", models.PROTECT, null=True, blank=True, related_name="responses")
+    # RESTRICT: a release cannot be deleted on its own (its figures would change), only with its round.
+    release = models.ForeignKey("Release", models.RESTRICT, null=True, blank=True, related_name="responses")
 
     objects = ResponseQuerySet.as_manager()
 
