@@ -249,3 +249,18 @@ class ReleaseStorageTests(RoundSteps):
             release.delete()  # its figures would change under the readers' eyes
         delete_round(round_.pk)
         self.assertFalse(Release.objects.filter(pk=release.pk).exists())
+
+    def test_released_group_counts_for_the_round_page(self) -> None:
+        from cjgscan.analysis.released import released_group_counts
+
+        round_ = make_round(self.org_a)
+        big, small = list(round_.groups.all())[:2]
+        for _n in range(6):
+            make_response(round_, big, {ITEM: "v2"})
+        make_response(round_, small, {ITEM: "v2"})
+        self.assertEqual(released_group_counts(round_), [])  # nothing before the first release
+        self.close(round_)
+        self.assertEqual(released_group_counts(round_), [(f"{big.name} + {small.name} (samen)", 7)])
+        self.reopen(round_)
+        make_response(round_, big, {ITEM: "v2"})  # waits: the released counts stay
+        self.assertEqual(released_group_counts(round_), [(f"{big.name} + {small.name} (samen)", 7)])

@@ -85,20 +85,6 @@ class Round(models.Model):
     def has_responses(self) -> bool:
         return self.responses.exists()
 
-    def group_sizes(self) -> dict[int, int]:
-        """Submitted responses per group (primary key), every group of the round included, live: for the
-        release rule and the coordinator's own work, never for a results page."""
-        sizes = dict.fromkeys(self.groups.values_list("pk", flat=True), 0)
-        for group_id, n in (
-            Response.objects.submitted()
-            .filter(round=self)
-            .values_list("group_id")
-            .annotate(n=models.Count("pk"))
-            .order_by()
-        ):
-            sizes[group_id] = n
-        return sizes
-
     def latest_release(self) -> "Release | None":
         return self.releases.order_by("-number").first()
 
