@@ -110,3 +110,49 @@ class DashboardTests(BaseTestCase):
         self.assertEqual(self.client.get(url).status_code, 404)
         self.client.force_login(self.bob)
         self.assertEqual(self.client.get(self.key("S9")).status_code, 404)
+
+
+class InterimReleaseTests(BaseTestCase):
+    """A coordinator's tussenstand: the same rule as at closing; a lezer 403, an outsider 404."""
+
+    @classmethod
+    def setUpTestData(cls) -> None:
+        super().setUpTestData()
+        cls.round = make_round(cls.org_a)
+        cls.group = cls.round.groups.first()
+        for _n in range(5):
+            make_response(cls.round, cls.group, {"S1.K1": "v2"})
+
+    def url(self) -> str:
+        return reverse("results_release", args=[self.org_a.uuid, self.round.uuid])
+
+    def overview(self) -> str:
+        return reverse("results_overview", args=[self.org_a.uuid, self.round.uuid])
+
+    def test_access(self) -> None:
+        self.client.force_login(self.dave)
+        self.assertEqual(self.client.post(self.url()).status_code, 404)
+        self.client.force_login(self.bob)
+        self.assertEqual(self.client.post(self.url()).status_code, 403)
+        self.assertNotContains(self.client.get(self.overview()), self.url())  # no button for a lezer
+        self.client.force_login(self.carol)
+        self.assertEqual(self.client.get(self.url()).status_code, 405)
+        self.assertFalse(self.round.releases.exists())
+
+    def test_the_coordinator_releases_and_later_answers_wait(self) -> None:
+        self.client.force_login(self.carol)
+        page = self.client.get(self.overview())
+        self.assertContains(page, "resultaten worden vrijgegeven als de meting sluit")
+        self.assertContains(page, self.url())
+        reply = self.client.post(self.url(), follow=True)
+        self.assertContains(reply, "De tussenstand is vrijgegeven")
+        self.assertContains(reply, "Tussenstand 1 van")
+        self.assertContains(self.client.post(self.url(), follow=True), "Er zijn geen nieuwe antwoorden")
+        make_response(self.round, self.group, {"S1.K1": "v4"})
+        reply = self.client.post(self.url(), follow=True)
+        self.assertContains(reply, "Nu geen tussenstand: de nieuwe antwoorden zouden minder dan 5 respondenten")
+        self.assertContains(reply, "wachten op de volgende")
+        self.assertEqual(self.round.releases.count(), 1)
+        Round.objects.filter(pk=self.round.pk).update(status=Round.Status.CLOSED)
+        reply = self.client.post(self.url(), follow=True)
+        self.assertContains(reply, "Een tussenstand kan alleen zolang de meting open is")
