@@ -96,6 +96,9 @@ def seed_round(organisation: "Organisation", respondents: int) -> "Round":
             Answer.objects.bulk_create(batch)
             batch = []
     Answer.objects.bulk_create(batch)
+    from cjgscan.analysis.released import do_release
+
+    do_release(round_)  # results pages read a release, as after closing
     return round_
 
 

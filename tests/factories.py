@@ -104,3 +104,19 @@ def make_response(
             importance=(importance or {}).get(code),
         )
     return response
+
+
+def release(round_: "Round", interim: bool = True) -> Any:
+    """Take the next release of the round (as a coordinator's "tussenstand" while it is open), so that results
+    pages show its submitted answers; returns the release rule's decision."""
+    from cjgscan.analysis.released import do_release
+
+    return do_release(round_, interim=interim)
+
+
+def unrelease(round_: "Round") -> None:
+    """Forget the round's releases, as if none had been made (for tests that change the minimum afterwards)."""
+    from cjgscan.rounds.models import Release, Response
+
+    Response.objects.filter(round=round_).update(release=None)
+    Release.objects.filter(round=round_).delete()

@@ -19,7 +19,7 @@ from cjgscan.development.views import owner_token
 from cjgscan.lib.spreadsheet import safe_cell, safe_row
 from cjgscan.rounds.models import Round
 from tests.base import BaseTestCase
-from tests.factories import make_response, make_round
+from tests.factories import make_response, make_round, release, unrelease
 
 TODAY = timezone.localdate()
 
@@ -438,6 +438,8 @@ class CheckTests(ActionTestCase):
             make_response(cls.after, big2, {"S1.K1": "v4"})
         for _n in range(5):
             make_response(cls.after, medium2, {"S1.K1": "v3"})
+        release(cls.before)
+        release(cls.after)
         make_round(
             cls.org_a, title="Meting concept", opens_on=TODAY + datetime.timedelta(days=10), status=Round.Status.DRAFT
         )
@@ -485,6 +487,7 @@ class CheckTests(ActionTestCase):
         winter = make_round(self.org_a, newer, title="Meting winter")
         for _n in range(5):
             make_response(winter, winter.groups.first(), {"S1.K1": "v4"})
+        release(winter)
         self.client.force_login(self.bob)
         page = self.client.get(self.detail()).content.decode()
         self.assertIn("“Meting voorjaar” (before) and “Meting winter” (after)", page)
@@ -506,7 +509,9 @@ class CheckTests(ActionTestCase):
         self.client.force_login(self.bob)
         latest = create_action(self.org_a, title="Na de laatste", theme_code="S1", round=self.after)
         self.assertContains(self.client.get(self.detail(latest)), "There is no later round than “Meting najaar” yet.")
+        unrelease(self.after)
         Round.objects.filter(pk=self.after.pk).update(min_group_size=50)
+        release(Round.objects.get(pk=self.after.pk))
         page = self.client.get(self.detail()).content.decode()
         self.assertIn("cannot be compared yet", page)
         self.assertNotIn("3.5", page)
@@ -516,10 +521,11 @@ class CheckTests(ActionTestCase):
     def test_the_detail_page_has_a_fixed_number_of_queries(self) -> None:
         self.client.force_login(self.bob)
         self.client.get(self.detail())
-        with self.assertNumQueries(24) as context:
+        with self.assertNumQueries(28) as context:  # 24 + each round's release and its cells
             self.client.get(self.detail())
         for _n in range(10):
             make_response(self.after, self.after.groups.first(), {"S1.K1": "v1", "S1.K2": "v2"})
             ActionNote.objects.create(action=self.action, text="x")
+        release(self.after)
         with self.assertNumQueries(len(context.captured_queries)):
             self.client.get(self.detail())

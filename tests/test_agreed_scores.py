@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from cjgscan.development.models import AgreedScore
 from tests.base import BaseTestCase
-from tests.factories import make_response, make_round
+from tests.factories import make_response, make_round, release
 
 
 class AgreedScoreTests(BaseTestCase):
@@ -23,6 +23,7 @@ class AgreedScoreTests(BaseTestCase):
             make_response(cls.round, groups[0], {"S1.K1": "v3", "S1.K2": "v2", "S5.K1": "v1"})
         for _n in range(5):
             make_response(cls.round, groups[1], {"S1.K1": "v1", "S1.K2": "v2", "S5.K1": "v1", "S5.K2": "v1"})
+        release(cls.round)
 
     def setUp(self) -> None:
         self.client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
@@ -119,6 +120,7 @@ class MakeActionLinkTests(BaseTestCase):
             make_response(cls.round, groups[0], {"S1.K1": "v4", "S5.K1": "v1"})
         for _n in range(5):
             make_response(cls.round, groups[1], {"S1.K1": "v1", "S5.K1": "v1"})
+        release(cls.round)
 
     def setUp(self) -> None:
         self.client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"

@@ -14,7 +14,6 @@ from cjgscan.analysis.stats import (
     summarise,
     to_percent,
 )
-from cjgscan.analysis.suppression import suppress
 
 
 def test_summary_by_hand() -> None:
@@ -88,40 +87,3 @@ def test_difference_interval() -> None:
     low, high = mean_difference_interval(a, b) or (0, 0)
     assert low > 0 and high < 4 and low < 2 < high
     assert mean_difference_interval(summarise({1: 1}, 4), b) is None
-
-
-class TestSuppression:
-    def test_all_groups_large_enough(self) -> None:
-        result = suppress({"a": 5, "b": 9}, 5)
-        assert result.visible == ("a", "b") and result.merged == () and result.total_visible
-
-    def test_one_small_group_takes_the_next_smallest_with_it(self) -> None:
-        # total 5 + 6 + 9 + 2 = 22 with b, c, d shown would give a = 22 − 20 = 2: the subtraction attack.
-        result = suppress({"a": 2, "b": 6, "c": 9, "d": 5}, 5)
-        assert result.visible == ("b", "c")
-        assert result.merged == ("a", "d")
-        assert result.reasons == {"a": "too_small", "d": "protects_other"}
-
-    def test_small_groups_that_reach_the_minimum_together_merge(self) -> None:
-        result = suppress({"a": 3, "b": 2, "c": 10}, 5)
-        assert result.visible == ("c",) and result.merged == ("a", "b")
-
-    def test_everything_below_the_minimum_shows_nothing(self) -> None:
-        result = suppress({"a": 2, "b": 2}, 5)
-        assert result.visible == () and result.merged == () and not result.total_visible
-        assert set(result.hidden) == {"a", "b"}
-
-    def test_empty_groups_are_neither_shown_nor_protected(self) -> None:
-        result = suppress({"a": 0, "b": 7, "c": 8}, 5)
-        assert result.visible == ("b", "c") and result.merged == ()
-
-    @pytest.mark.parametrize("sizes", [{"a": 1, "b": 5}, {"a": 4, "b": 5, "c": 5}, {"a": 1, "b": 1, "c": 30}])
-    def test_no_hidden_group_is_recoverable_by_subtraction(self, sizes: dict[str, int]) -> None:
-        result = suppress(sizes, 5)
-        shown_sum = sum(sizes[k] for k in result.visible)
-        if result.total_visible:
-            remainder = sum(sizes.values()) - shown_sum
-            assert remainder == 0 or remainder >= 5
-        for key, n in sizes.items():
-            if 0 < n < 5:
-                assert key not in result.visible

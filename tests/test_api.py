@@ -13,7 +13,7 @@ from cjgscan.development.models import Action
 from cjgscan.organisations.models import Organisation
 from cjgscan.rounds.models import Round
 from tests.base import BaseTestCase
-from tests.factories import make_response, make_round
+from tests.factories import make_response, make_round, release, unrelease
 
 
 def key(user: Any, scope: str = ApiToken.Scope.READ, organisation: Organisation | None = None) -> str:
@@ -34,6 +34,7 @@ class ApiTestCase(BaseTestCase):
         for _n in range(5):
             make_response(cls.round, cls.medium, {"S1.K1": "v1", "S1.K2": "v2"}, profession="S4.B2")
         make_response(cls.round, cls.tiny, {"S1.K1": "v2"})
+        release(cls.round)
         cls.round_b = make_round(cls.org_b, title="Meting Beestad")
         cls.action = Action.objects.create(organisation=cls.org_a, round=cls.round, title="Visie opschrijven")
         cls.action_b = Action.objects.create(organisation=cls.org_b, title="Actie van Beestad")
@@ -227,7 +228,10 @@ class ResultsTests(ApiTestCase):
         raw = response.content.decode()
         self.assertNotIn(str(self.tiny.uuid), raw)
         self.assertNotIn(str(self.medium.uuid), raw)
-        self.assertNotIn("Kleine groep", raw)
+        # Named only inside the label and the words that say it is shown together with another group.
+        self.assertNotIn('"label":"Kleine groep"', raw.replace(" ", ""))
+        self.assertTrue(any("Kleine groep" in line for line in body["explanations"]))
+        self.assertEqual([c["together"] for c in body["columns"]], [False, False, True])
         item = next(i for i in body["items"] if i["code"] == "S1.K1")
         scores = {s["column"]: s for s in item["scores"]}
         self.assertEqual(scores[str(self.big.uuid)]["mean"], 4.0)
@@ -239,10 +243,11 @@ class ResultsTests(ApiTestCase):
     def test_a_fixed_number_of_queries_whatever_the_number_of_respondents(self) -> None:
         secret = key(self.bob)
         self.call("get", self.url(), secret)
-        with self.assertNumQueries(10) as few:
+        with self.assertNumQueries(15) as few:  # 10 + the release, its cells and professions
             self.call("get", self.url(), secret)
         for _n in range(10):
             make_response(self.round, self.tiny, {"S1.K1": "v3", "S2.K1": "v2"}, comments={"S2": "meer"})
+        release(self.round)
         with self.assertNumQueries(len(few.captured_queries)):
             self.call("get", self.url(), secret)
 
@@ -253,7 +258,9 @@ class ResultsTests(ApiTestCase):
         self.assertProblem(self.call("get", self.url("iets"), key(self.bob)), 422)
 
     def test_nothing_before_enough_respondents(self) -> None:
+        unrelease(self.round)
         Round.objects.filter(pk=self.round.pk).update(min_group_size=20)
+        release(Round.objects.get(pk=self.round.pk))
         body = self.call("get", self.url(), key(self.bob)).json()
         self.assertEqual(
             (body["visible"], body["respondents"], body["columns"], body["keys"], body["items"], body["overall"]),

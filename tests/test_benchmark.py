@@ -12,7 +12,7 @@ from cjgscan.analysis.results import round_results
 from cjgscan.organisations.models import Organisation
 from cjgscan.rounds.models import Round
 from tests.base import BaseTestCase
-from tests.factories import make_organisation, make_response, make_round
+from tests.factories import make_organisation, make_response, make_round, release
 
 
 def scored_round(organisation: Organisation, value: int, title: str = "Meting", **fields) -> Round:  # type: ignore[no-untyped-def]
@@ -21,6 +21,7 @@ def scored_round(organisation: Organisation, value: int, title: str = "Meting", 
     group = round_.groups.first()
     for _n in range(5):
         make_response(round_, group, {"S1.K1": f"v{value}", "S2.K1": "v2"})
+    release(round_)
     return round_
 
 
@@ -100,6 +101,7 @@ class BenchmarkTests(BaseTestCase):
         small = make_organisation("CJG Klein", benchmark_opt_in=True)
         small_round = make_round(small)
         make_response(small_round, small_round.groups.first(), {"S1.K1": "v4"})
+        assert not release(small_round).accepted
         assert len(other_scores(self.round, 4)["S1"]) == 5
 
     def test_a_fixed_number_of_queries_whatever_the_number_of_organisations(self) -> None:

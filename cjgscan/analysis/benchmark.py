@@ -1,9 +1,10 @@
 """Where an organisation stands among the other organisations that take part: a quarter band per key, nothing more.
 
 Only organisations that opted in are counted and only they see it. Of each other organisation one round counts:
-its newest closed round of the same instrument and answer scale with enough respondents (or, if none is closed,
-its newest such round). Keys are matched by their code. The band is shown only when at least MIN_OTHERS other
-organisations have a score for the key; no other organisation's name, score or count per band leaves this module.
+its newest closed round of the same instrument and answer scale that has a release (or, if none is closed, its
+newest such round), with the answers of its latest release only. Keys are matched by their code. The band is
+shown only when at least MIN_OTHERS other organisations have a score for the key; no other organisation's name,
+score or count per band leaves this module.
 """
 
 import datetime
@@ -11,7 +12,7 @@ from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from django.db.models import Avg, Count, Q
+from django.db.models import Avg
 
 from cjgscan.analysis.results import ALL, RoundResults
 from cjgscan.analysis.stats import to_percent
@@ -55,21 +56,22 @@ def compare(
 
 def other_scores(round_: Round, points: int) -> dict[str, list[float]]:
     """Per key code, the key scores (0–100 %) of the other opted-in organisations. Two queries."""
+    # Only rounds with a release count, and only their released answers (all respondents: a cell of at least
+    # the minimum by the release rule).
     candidates = (
         Round.objects.filter(
             organisation__benchmark_opt_in=True,
             version__instrument_id=round_.version.instrument_id,
             scale__code=round_.scale.code,
+            releases__isnull=False,
         )
         .exclude(organisation_id=round_.organisation_id)
-        .annotate(submitted=Count("responses", filter=Q(responses__status=Response.Status.SUBMITTED)))
-        .values_list("pk", "organisation_id", "status", "opens_on", "created", "min_group_size", "submitted")
+        .distinct()
+        .values_list("pk", "organisation_id", "status", "opens_on", "created")
     )
     # Per organisation its best round so far: (closed, opens on, created, round id), compared as a tuple.
     chosen: dict[int, tuple[bool, datetime.date, datetime.datetime, int]] = {}
-    for pk, organisation_id, status, opens_on, created, minimum, submitted in candidates:
-        if submitted < minimum:
-            continue
+    for pk, organisation_id, status, opens_on, created in candidates:
         rank = (status == Round.Status.CLOSED, opens_on, created, pk)
         if organisation_id not in chosen or rank > chosen[organisation_id]:
             chosen[organisation_id] = rank
@@ -80,6 +82,7 @@ def other_scores(round_: Round, points: int) -> dict[str, list[float]]:
         Answer.objects.filter(
             response__round__in=[rank[3] for rank in chosen.values()],
             response__status=Response.Status.SUBMITTED,
+            response__release__isnull=False,
             value__isnull=False,
         )
         .values_list("response__round_id", "item__theme__code", "item_id")

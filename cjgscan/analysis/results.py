@@ -1,32 +1,34 @@
-"""A round's results: a fixed handful of grouped queries, then the pure functions of stats and suppression.
+"""A round's results: the latest release (cjgscan.analysis.released), a fixed handful of grouped queries over its
+responses, then the pure functions of stats.
 
-Columns are "all respondents", each group that may be shown, and "other" for small groups merged as the
-suppression rules allow. No figure of a group below the round's minimum leaves this module.
+Columns are "all respondents" and each cell of the release: a group (or profession) on its own, or several shown
+together. Answers that no release includes yet never reach this module's figures.
 """
 
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Avg, Count, Q
+from django.db.models import Avg, Count
 from django.utils.translation import gettext as _
 
+from cjgscan.analysis.released import OTHER, ReleasedView, profession_key, released_view
 from cjgscan.analysis.stats import Score, Summary, merge, score, score_of_scores, summarise
-from cjgscan.analysis.suppression import Suppression, suppress
-from cjgscan.instruments.i18n import tr
 from cjgscan.instruments.models import Item, Theme
-from cjgscan.rounds.models import OTHER_PROFESSION, Answer, Response, Round, ThemeAnswer
+from cjgscan.lib.tokens import keyed_hash
+from cjgscan.rounds.models import Answer, Round, ThemeAnswer
 
 ALL = "all"
-OTHER = "other"
+__all__ = ["ALL", "OTHER", "GROUPS", "PROFESSIONS", "RoundResults", "round_results"]
 DEFAULT_GAP = 1.0
 
 
 @dataclass(frozen=True)
 class Column:
-    key: str  # ALL, OTHER or a group's uuid
+    key: str  # ALL, a group's uuid or profession code, or OTHER (OTHER-2, …) for several shown together
     label: str
     respondents: int
+    together: bool = False  # several groups or professions in one column; its make-up differs between rounds
 
 
 @dataclass(frozen=True)
@@ -50,8 +52,9 @@ class RoundResults:
     points: int
     themes: list[Theme]
     columns: list[Column]
-    suppression: Suppression[str]
+    release: ReleasedView
     respondents: int
+    by_profession: bool = False  # False also when professions were asked for but not released
     items: dict[int, dict[str, Summary]] = field(default_factory=dict)  # item id -> column -> summary
     keys: dict[int, dict[str, Score]] = field(default_factory=dict)  # theme id -> column -> score
     clusters: dict[int, dict[str, Score]] = field(default_factory=dict)
@@ -61,7 +64,7 @@ class RoundResults:
 
     @property
     def visible(self) -> bool:
-        return self.suppression.total_visible
+        return self.release.visible
 
     @property
     def group_columns(self) -> list[Column]:
@@ -115,57 +118,44 @@ GROUPS = "group"
 PROFESSIONS = "profession"
 
 
-def _breakdown(round_: Round, dimension: str) -> tuple[str, list[tuple[str, str]], dict[Any, str]]:
-    """The response field to group by, the (key, label) of each category, and field value -> key."""
-    if dimension == PROFESSIONS:
-        named = [(p.code, tr(p.name)) for p in round_.version.professions.order_by("position")]
-        categories = [*named, (OTHER_PROFESSION, _("Other profession")), ("", _("Profession not given"))]
-        key_of: dict[Any, str] = {code: code or "none" for code, _label in categories}
-        return "profession", [(code or "none", label) for code, label in categories], key_of
-    groups = list(round_.groups.all())
-    return "group_id", [(str(g.uuid), g.name) for g in groups], {g.pk: str(g.uuid) for g in groups}
+def comment_order(response_id: object, theme_id: int, comment: str) -> str:
+    """A random order that stays the same from page to page and release to release: a keyed hash, so it says
+    nothing about who wrote a comment, when, or in which group."""
+    return keyed_hash("comment-order", f"{response_id}:{theme_id}:{comment}")
 
 
 def round_results(round_: Round, dimension: str = GROUPS) -> RoundResults:
-    """All the dashboard shows of a round, per group or per profession, in a fixed number of queries."""
+    """All the dashboard shows of a round's latest release, per group cell or per profession cell, in a fixed
+    number of queries. Before the first release nothing is visible."""
+    release = released_view(round_)
     options = {option.pk: option for option in round_.scale.options.all()}
     points = sum(1 for option in options.values() if option.value is not None)
     themes = list(round_.version.themes.select_related("cluster").prefetch_related("items").order_by("number"))
-    field_name, categories, key_of = _breakdown(round_, dimension)
-    submitted = Q(response__round=round_, response__status=Response.Status.SUBMITTED)
-
-    sizes = {key: 0 for key, _label in categories}
-    by_value = (
-        Response.objects.filter(round=round_, status=Response.Status.SUBMITTED)
-        .values_list(field_name)
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
-    for value, n in by_value:
-        sizes[key_of.get(value, OTHER_PROFESSION)] += n
-    decision = suppress(sizes, round_.min_group_size)
-    column_of: dict[str, str] = {key: key for key in decision.visible}
-    column_of |= {key: OTHER for key in decision.merged}
-
+    by_profession = dimension == PROFESSIONS and release.profession_cells is not None
+    cells = release.cells(by_profession)
     columns: list[Column] = []
-    respondents = sum(sizes.values())
-    if decision.total_visible:
-        columns.append(Column(ALL, _("All respondents"), respondents))
-        columns += [Column(key, label, sizes[key]) for key, label in categories if key in decision.visible]
-        if decision.merged:
-            columns.append(Column(OTHER, _("Other (merged)"), sum(sizes[k] for k in decision.merged)))
-    results = RoundResults(round_, points, themes, columns, decision, respondents)
-    if not decision.total_visible:
+    if release.visible:
+        columns.append(Column(ALL, _("All respondents"), release.respondents))
+        columns += [Column(cell.key, cell.label, cell.respondents, cell.together) for cell in cells]
+    results = RoundResults(round_, points, themes, columns, release, release.respondents, by_profession)
+    if not release.visible:
         return results
+
+    known = release.known_professions
+    field_name = "profession" if by_profession else "group_id"
+    profession_cell, group_cell = release.profession_cell_of(), release.group_cell_of()
+
+    def column_for(value: Any) -> str | None:
+        return profession_cell.get(profession_key(value, known)) if by_profession else group_cell.get(value)
 
     # counts[item][column][option value or missing code] — one GROUP BY over the answers.
     counts: dict[int, dict[str, dict[Any, int]]] = defaultdict(lambda: defaultdict(lambda: defaultdict(int)))
-    rows = Answer.objects.filter(submitted).values_list(f"response__{field_name}", "item_id", "option_id")
+    rows = Answer.objects.released(round_).values_list(f"response__{field_name}", "item_id", "option_id")
     for category, item_id, option_id, n in rows.annotate(n=Count("pk")).order_by():
         option = options[option_id]
         bucket = option.value if option.value is not None else option.code
         counts[item_id][ALL][bucket] += n
-        column = column_of.get(key_of.get(category, OTHER_PROFESSION))
+        column = column_for(category)
         if column:
             counts[item_id][column][bucket] += n
 
@@ -185,18 +175,22 @@ def round_results(round_: Round, dimension: str = GROUPS) -> RoundResults:
         }
     results.overall = {c.key: score_of_scores((results.keys[t.pk][c.key] for t in themes), points) for c in columns}
 
-    visible_values = [value for value, key in key_of.items() if key in decision.visible]
+    # Comments of the groups shown on their own (a comment often tells its group, so those shown together keep
+    # theirs back), the same list whichever breakdown is on screen: a union of released cells, nothing to subtract.
+    own_groups = [cell.members[0] for cell in release.group_cells if not cell.together]
     comments = (
-        ThemeAnswer.objects.filter(submitted, **{f"response__{field_name}__in": visible_values})
+        ThemeAnswer.objects.released(round_)
+        .filter(response__group_id__in=own_groups)
         .exclude(comment="")
-        .values_list("theme_id", "comment")
-        .order_by("theme_id", "comment")
+        .values_list("response_id", "theme_id", "comment")
+        .order_by()
     )
-    for theme_id, comment in comments:
+    for _response_id, theme_id, comment in sorted(comments, key=lambda row: comment_order(*row)):
         results.comments.setdefault(theme_id, []).append(comment)
     if round_.ask_importance:
         importance = (
-            ThemeAnswer.objects.filter(submitted, importance__isnull=False)
+            ThemeAnswer.objects.released(round_)
+            .filter(importance__isnull=False)
             .values_list("theme_id")
             .annotate(mean=Avg("importance"))
             .order_by()

@@ -1,9 +1,10 @@
 """An organisation's rounds of one instrument side by side: a fixed handful of grouped queries, then trend.py.
 
 Keys are matched across instrument versions by their code (S3), characteristics by theirs (S3.K2): a key's score
-is compared over the characteristics that every compared round has. Groups are matched by name. Each round keeps
-its own small-group protection: a group is shown for a round only where the dashboard of that round shows it on
-its own; the merged "other" pool changes from round to round and is not compared.
+is compared over the characteristics that every compared round has. Groups are matched by name. Each round is
+read through its latest release (cjgscan.analysis.released), never its live answers: a group is shown for a
+round only where that release shows it on its own; groups shown together change from round to round and are
+not compared. Rounds without a release are named, not compared.
 """
 
 from collections import defaultdict
@@ -11,11 +12,10 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count
 
-from cjgscan.analysis.suppression import Suppression, suppress
 from cjgscan.analysis.trend import NO_ESTIMATE, Change, Estimate, change, combine, comparisons, key_estimates
 from cjgscan.instruments.models import Instrument, Item, ScaleOption, Theme
 from cjgscan.organisations.models import Organisation
-from cjgscan.rounds.models import Answer, RespondentGroup, Response, Round
+from cjgscan.rounds.models import Answer, Release, RespondentGroup, Response, Round
 
 ALL = ""  # the column of all respondents; groups are columns by name
 
@@ -24,7 +24,6 @@ ALL = ""  # the column of all respondents; groups are columns by name
 class TrendRound:
     round: Round
     respondents: int
-    suppression: Suppression[str]
     points: int
     groups: dict[str, int] = field(default_factory=dict)  # shown group name -> respondents
     keys: dict[str, dict[str, Estimate]] = field(default_factory=dict)  # column -> key code -> estimate
@@ -67,7 +66,7 @@ def organisation_trend(organisation: Organisation, instrument: Instrument, base:
     """Every round of the instrument with enough respondents and the newest such round's scale, oldest first.
 
     `base` is a round's uuid to compare every other round with; otherwise each round is compared with the one
-    before it. Seven queries, whatever the number of rounds or respondents.
+    before it. Nine queries, whatever the number of rounds or respondents.
     """
     rounds = list(
         Round.objects.filter(organisation=organisation, version__instrument=instrument)
@@ -75,15 +74,19 @@ def organisation_trend(organisation: Organisation, instrument: Instrument, base:
         .order_by("opens_on", "created")
     )
     ids = [r.pk for r in rounds]
-    groups = list(RespondentGroup.objects.filter(round__in=ids).values_list("pk", "round_id", "name", "position"))
-    sizes_of: dict[int, dict[str, int]] = defaultdict(dict)
-    name_of: dict[int, str] = {}
-    for group_id, round_id, name, _position in sorted(groups, key=lambda g: (g[1], g[3], g[0])):
-        sizes_of[round_id][name] = 0
-        name_of[group_id] = name
-    submitted = Response.objects.filter(round__in=ids, status=Response.Status.SUBMITTED)
-    for round_id, group_id, n in submitted.values_list("round_id", "group_id").annotate(n=Count("pk")).order_by():
-        sizes_of[round_id][name_of[group_id]] = n
+    # Each round's latest release decides which groups are shown on their own: the same cells as its dashboard.
+    latest: dict[int, Release] = {}
+    for release in Release.objects.filter(round__in=ids).order_by("round_id", "number"):
+        latest[release.round_id] = release
+    groups = list(RespondentGroup.objects.filter(round__in=ids).values_list("pk", "round_id", "name"))
+    name_of: dict[int, str] = {pk: name for pk, _round_id, name in groups}
+    sizes_of: dict[int, dict[int, int]] = defaultdict(dict)  # round -> group pk -> released respondents
+    released = Response.objects.released().filter(round__in=ids)
+    for round_id, group_id, n in released.values_list("round_id", "group_id").annotate(n=Count("pk")).order_by():
+        sizes_of[round_id][group_id] = n
+    waiting = set(
+        Response.objects.submitted().filter(round__in=ids, release__isnull=True).values_list("round_id", flat=True)
+    )
     points_of = dict(
         ScaleOption.objects.filter(scale__in={r.scale_id for r in rounds}, value__isnull=False)
         .values_list("scale_id")
@@ -94,14 +97,15 @@ def organisation_trend(organisation: Organisation, instrument: Instrument, base:
     shown: list[TrendRound] = []
     too_small: list[Round] = []
     for round_ in rounds:
-        sizes = sizes_of[round_.pk]
-        decision = suppress(sizes, round_.min_group_size)
-        if not decision.total_visible:
-            if sum(sizes.values()):
+        found = latest.get(round_.pk)
+        if found is None:
+            if round_.pk in waiting:
                 too_small.append(round_)
             continue
-        visible = {name: sizes[name] for name in decision.visible}
-        shown.append(TrendRound(round_, sum(sizes.values()), decision, points_of.get(round_.scale_id, 0), visible))
+        sizes = sizes_of[round_.pk]
+        alone = [cell[0] for cell in found.group_cells if len(cell) == 1 and sizes.get(cell[0])]
+        visible = {name_of[pk]: sizes[pk] for pk in alone}
+        shown.append(TrendRound(round_, sum(sizes.values()), points_of.get(round_.scale_id, 0), visible))
     other_scale: list[Round] = []
     if shown:
         scale_code = shown[-1].round.scale.code
@@ -134,6 +138,7 @@ def organisation_trend(organisation: Organisation, instrument: Instrument, base:
         Answer.objects.filter(
             response__round__in=list(column_of),
             response__status=Response.Status.SUBMITTED,
+            response__release__isnull=False,
             value__isnull=False,
             item__in=[pk for pk, code in item_code.items() if code in common],
         )

@@ -1,5 +1,5 @@
-"""Read endpoints: organisaties, metingen, resultaten, instrumenten. Same tenant and suppression rules as the
-pages: results come from cjgscan.analysis.results only, which never returns a figure of a small group."""
+"""Read endpoints: organisaties, metingen, resultaten, instrumenten. Same tenant and release rules as the pages:
+results come from cjgscan.analysis.results only, which reads the round's latest release."""
 
 import uuid
 from typing import Any, Literal
@@ -109,10 +109,10 @@ def results(
     round_uuid: uuid.UUID,
     per: Query[Literal["groep", "beroep"]] = "groep",
 ) -> dict[str, Any]:
-    """Scores per key and per characteristic, for all respondents and for each group (or profession) large
-    enough to show. Groups below the round's minimum never appear, not even by subtraction: they are merged
-    into "other" or left out, exactly as on the results page. Until enough people have answered, `visible` is
-    false and the lists are empty."""
+    """Scores per key and per characteristic of the round's latest release, for all respondents and for each
+    released cell: a group (or profession) on its own or several together, exactly as on the results page. No
+    combination of released figures singles out fewer respondents than the minimum. Until the first release
+    (at closing, or an interim one), `visible` is false and the lists are empty."""
     _membership, round_ = get_round(request, org_uuid, round_uuid)
     dimension = PROFESSIONS if per == "beroep" and round_.ask_profession else GROUPS
     found = round_results(round_, dimension)
@@ -121,10 +121,17 @@ def results(
         "round": round_.uuid,
         "per": "beroep" if dimension == PROFESSIONS else "groep",
         "visible": found.visible,
+        "release": found.release.release.number if found.release.release else None,
+        "released_on": found.release.release.made_on if found.release.release else None,
+        "waiting": found.release.waiting,
+        "explanations": found.release.explanations,
         "min_group_size": round_.min_group_size,
         "scale_points": found.points,
         "respondents": found.respondents if found.visible else None,
-        "columns": [{"key": c.key, "label": c.label, "respondents": c.respondents} for c in found.columns],
+        "columns": [
+            {"key": c.key, "label": c.label, "respondents": c.respondents, "together": c.together}
+            for c in found.columns
+        ],
         "overall": [_score(key, found.overall[key]) for key in columns if key in found.overall],
         "keys": [
             {

@@ -32,9 +32,12 @@ class RoundOut(Schema):
 
 
 class ColumnOut(Schema):
-    key: str = Field(description='"all", "other" (small groups merged) or a group\'s uuid / a profession code.')
+    key: str = Field(
+        description='"all", a group\'s uuid / a profession code, or "other" ("other-2", …) for several shown together.'
+    )
     label: str
     respondents: int
+    together: bool = Field(description="Several groups (or professions) shown as one column; see `explanations`.")
 
 
 class ScoreOut(Schema):
@@ -75,7 +78,11 @@ class ItemResultOut(Schema):
 class ResultsOut(Schema):
     round: UUID
     per: Literal["groep", "beroep"]
-    visible: bool = Field(description="False while fewer people answered than the minimum group size.")
+    visible: bool = Field(description="False until the round's first release (at closing, or an interim one).")
+    release: int | None = Field(description="The number of the release shown; releases are snapshots.")
+    released_on: datetime.date | None
+    waiting: bool = Field(description="Answers were sent after this release; they wait for the next one.")
+    explanations: list[str] = Field(description="Which groups or professions are shown together, and why.")
     min_group_size: int
     scale_points: int
     respondents: int | None

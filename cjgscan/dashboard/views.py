@@ -3,12 +3,16 @@
 import uuid
 from typing import Any
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
+from cjgscan.analysis.release import NOTHING_NEW
+from cjgscan.analysis.released import do_release
 from cjgscan.analysis.results import ALL, GROUPS, PROFESSIONS, RoundResults, round_results
 from cjgscan.analysis.stats import Score
 from cjgscan.dashboard.templatetags.results import number
@@ -16,7 +20,8 @@ from cjgscan.dashboard.views_trend import benchmark_context
 from cjgscan.instruments.i18n import tr
 from cjgscan.instruments.models import Theme
 from cjgscan.reports import charts
-from cjgscan.rounds.access import get_round
+from cjgscan.rounds.access import get_round, get_round_rw
+from cjgscan.rounds.models import Round
 
 LOW_SCORE_PERCENT = 50  # below this, a key's page shows the instrument's tips
 
@@ -160,3 +165,28 @@ def key_detail(request: HttpRequest, org_uuid: uuid.UUID, round_uuid: uuid.UUID,
             tips=theme.tips.all(),
         )
     return render(request, "dashboard/key_detail.html", context)
+
+
+@login_required
+@require_POST
+def release_interim(request: HttpRequest, org_uuid: uuid.UUID, round_uuid: uuid.UUID) -> HttpResponse:
+    """A coordinator's interim release (tussenstand) of an open round, under the same rule as at closing."""
+    _membership, round_ = get_round_rw(request, org_uuid, round_uuid)
+    if round_.status != Round.Status.OPEN:
+        messages.error(request, _("An interim release is only possible while the round is open."))
+        return redirect("results_overview", org_uuid, round_uuid)
+    decision = do_release(round_, interim=True)
+    if decision.accepted:
+        messages.success(request, _("The interim release has been made: the results show the answers sent so far."))
+    elif decision.refused == NOTHING_NEW:
+        messages.info(request, _("There are no new answers since the latest release."))
+    else:
+        messages.warning(
+            request,
+            _(
+                "No interim release now: the new answers would show fewer than %(min)s respondents. They wait for "
+                "the next release."
+            )
+            % {"min": round_.min_group_size},
+        )
+    return redirect("results_overview", org_uuid, round_uuid)

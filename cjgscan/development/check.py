@@ -2,9 +2,9 @@
 
 "Before" is the round the action came from, "after" the latest later round of the same instrument. Items and
 keys are matched by their stable codes, so a newer instrument version still compares. Figures come from
-cjgscan.analysis (a fixed number of grouped queries per round) and so obey the small-group rules of each round:
-a group appears only where that round may show it, and "other (merged)" is never compared, because its
-make-up differs from round to round.
+cjgscan.analysis (a fixed number of grouped queries per round, over each round's latest release) and so obey
+the release rule of each round: a group appears only where that round's release shows it on its own, and groups
+shown together are never compared, because their make-up differs from round to round.
 """
 
 from dataclasses import dataclass, field
@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from cjgscan.analysis.results import ALL, OTHER, RoundResults, round_results
+from cjgscan.analysis.results import ALL, RoundResults, round_results
 from cjgscan.development.models import Action
 from cjgscan.instruments.i18n import tr
 from cjgscan.rounds.models import Round
@@ -59,7 +59,7 @@ def later_round(round_: Round) -> Round | None:
 
 def _by_code(results: RoundResults, kind: str, code: str) -> tuple[str, dict[str, float | None]] | None:
     """The title and the mean per column label of the key or item with this code, or None."""
-    labels = {c.key: c.label for c in results.columns if c.key != OTHER}
+    labels = {c.key: c.label for c in results.columns if not c.together}
     if kind == "key":
         theme = next((t for t in results.themes if t.code == code), None)
         if theme is None:
@@ -98,8 +98,8 @@ def check_action(action: Action) -> Check | None:
         subject = Subject(code, title)
         # "All respondents" first, then the groups in the later round's order, then those only shown before.
         labels = [all_label] if (means_before or means_after) else []
-        labels += [c.label for c in after.columns if c.key not in (ALL, OTHER)]
-        labels += [c.label for c in before.columns if c.key not in (ALL, OTHER) and c.label not in labels]
+        labels += [c.label for c in after.columns if c.key != ALL and not c.together]
+        labels += [c.label for c in before.columns if c.key != ALL and not c.together and c.label not in labels]
         for label in labels:
             subject.rows.append(Comparison(label, means_before.get(label), means_after.get(label)))
         check.subjects.append(subject)

@@ -1,11 +1,11 @@
 """What an export holds, as a header and a stream of rows of plain values (text, numbers, None).
 
-Two tables, both under the round's small-group protection (cjgscan.analysis.suppression):
+Two tables, both of the round's latest release only (cjgscan.analysis.released):
 
-- figures (cijfers): per characteristic × shown column, exactly the dashboard's numbers, from round_results;
-- answers (antwoorden, administrators only): one row per answer and per key comment, respondents numbered per
-  export. Groups below the minimum are labelled "Other (merged)" together with the group that protects them, just
-  as on the dashboard; when all respondents together stay below the minimum the table has no rows.
+- figures (cijfers): per characteristic × released column, exactly the dashboard's numbers, from round_results;
+- answers (antwoorden, administrators only): one row per answer and per key comment of the released responses,
+  respondents numbered per export, each row labelled with its release and released cells (groups shown together
+  carry the together label, as on the dashboard); before the first release the table has no rows.
 
 The answers are read with one ordered query per kind (answers, comments), streamed with .iterator(), so memory
 stays flat however many respondents a round has.
@@ -17,14 +17,13 @@ from dataclasses import dataclass
 from itertools import count
 from typing import Any
 
-from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 
+from cjgscan.analysis.released import ReleasedView, profession_key, released_view
 from cjgscan.analysis.results import RoundResults, round_results
-from cjgscan.analysis.suppression import Suppression, suppress
 from cjgscan.dashboard.templatetags.results import CONSENSUS
 from cjgscan.instruments.i18n import tr
-from cjgscan.rounds.models import Answer, Response, Round, ThemeAnswer
+from cjgscan.rounds.models import Answer, Round, ThemeAnswer
 
 FIGURES = "cijfers"
 ANSWERS = "antwoorden"
@@ -100,77 +99,83 @@ def figure_table(results: RoundResults) -> Table:
 
 @dataclass(frozen=True)
 class Folding:
-    """How each group appears in the answers: its own name, "other", or not at all."""
+    """How each released answer sheet is labelled: with the cells of the latest release it falls in, nothing
+    finer, so that no row tells more than the released figures already do."""
 
-    suppression: Suppression[str]
-    labels: dict[int, str]  # group pk -> label, for every group whose answers are exported
+    view: ReleasedView
+    labels: dict[int, str]  # group pk -> its cell's label, for every group whose answers are exported
+    professions: dict[str, str] | None  # profession code -> its cell's label; None: professions not released
     own: frozenset[int]  # group pks shown on their own: only their comments are exported, as on the dashboard
+
+    @property
+    def visible(self) -> bool:
+        return self.view.visible
 
 
 def answer_folding(round_: Round) -> Folding:
-    """The dashboard's decision (round_results, per group), taken on the same keys in the same order."""
-    groups = list(round_.groups.all())
-    sizes = dict(
-        Response.objects.filter(round=round_, status=Response.Status.SUBMITTED)
-        .values_list("group_id")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
-    decision = suppress({str(g.uuid): sizes.get(g.pk, 0) for g in groups}, round_.min_group_size)
-    labels = {g.pk: g.name for g in groups if str(g.uuid) in decision.visible}
-    labels |= {g.pk: _("Other (merged)") for g in groups if str(g.uuid) in decision.merged}
-    if not decision.total_visible:
-        labels = {}
-    return Folding(decision, labels, frozenset(g.pk for g in groups if str(g.uuid) in decision.visible))
+    """The latest release's cells (cjgscan.analysis.released), the same ones the dashboard shows."""
+    view = released_view(round_)
+    labels = {pk: cell.label for cell in view.group_cells for pk in cell.members}
+    professions = None
+    if view.profession_cells is not None:
+        professions = {code: cell.label for cell in view.profession_cells for code in cell.members}
+    own = frozenset(cell.members[0] for cell in view.group_cells if not cell.together)
+    return Folding(view, labels, professions, own)  # type: ignore[arg-type]
 
 
 def answer_table(round_: Round, folding: Folding | None = None) -> Table:
-    """One row per answer and per key comment, ordered by respondent; respondents numbered 1, 2, … per export.
+    """One row per answer and per key comment of the released responses, ordered by respondent; respondents
+    numbered 1, 2, … per export. Rows carry their release and their released cells, nothing finer.
 
     The number is not the Response's key: respondents are numbered in the order of their random ids, which says
     nothing about who they are or when they answered, and is the same in CSV and XLSX of the same data.
     """
     folding = folding or answer_folding(round_)
-    header = [_("Respondent"), _("Group"), _("Code"), _("Value"), _("Answer code"), _("Comment")]
-    submitted = Q(response__round=round_, response__status=Response.Status.SUBMITTED)
+    header = [_("Respondent"), _("Release"), _("Group")]
+    if folding.professions is not None:
+        header.append(_("Profession"))
+    header += [_("Code"), _("Value"), _("Answer code"), _("Comment")]
+    known = folding.view.known_professions
 
     def rows() -> Iterator[list[Any]]:
         if not folding.labels:
             return
+        columns = ("response__release__number", "response__group_id", "response__profession")
         answers = (
-            Answer.objects.filter(submitted, response__group_id__in=list(folding.labels))
+            Answer.objects.released(round_)
+            .filter(response__group_id__in=list(folding.labels))
             .order_by("response_id", "item__theme__number", "item__position")
             .values_list(
-                "response_id",
-                "item__theme__number",
-                "item__position",
-                "response__group_id",
-                "item__code",
-                "value",
-                "option__code",
+                "response_id", "item__theme__number", "item__position", *columns, "item__code", "value", "option__code"
             )
         )
         comments = (
-            ThemeAnswer.objects.filter(submitted, response__group_id__in=list(folding.own))
+            ThemeAnswer.objects.released(round_)
+            .filter(response__group_id__in=list(folding.own))
             .exclude(comment="")
             .order_by("response_id", "theme__number")
-            .values_list("response_id", "theme__number", "response__group_id", "theme__code", "comment")
+            .values_list("response_id", "theme__number", *columns, "theme__code", "comment")
         )
         answer_rows = (
-            (response, theme, position, group, code, value, option, None)
-            for response, theme, position, group, code, value, option in answers.iterator(CHUNK_SIZE)
+            (response, theme, position, release, group, profession, code, value, option, None)
+            for response, theme, position, release, group, profession, code, value, option in answers.iterator(
+                CHUNK_SIZE
+            )
         )
         comment_rows = (
-            (response, theme, COMMENT_POSITION, group, code, None, None, comment)
-            for response, theme, group, code, comment in comments.iterator(CHUNK_SIZE)
+            (response, theme, COMMENT_POSITION, release, group, profession, code, None, None, comment)
+            for response, theme, release, group, profession, code, comment in comments.iterator(CHUNK_SIZE)
         )
         numbers = count(1)
         current, number = None, 0
-        for response, _theme, _position, group, code, value, option, comment in heapq.merge(
+        for response, _theme, _position, release, group, profession, code, value, option, comment in heapq.merge(
             answer_rows, comment_rows, key=lambda row: row[:3]
         ):
             if response != current:
                 current, number = response, next(numbers)
-            yield [number, folding.labels[group], code, value, option, comment]
+            row: list[Any] = [number, release, folding.labels[group]]
+            if folding.professions is not None:
+                row.append(folding.professions.get(profession_key(profession, known), ""))
+            yield [*row, code, value, option, comment]
 
     return Table(_("Answers"), header, rows())

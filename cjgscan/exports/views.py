@@ -39,7 +39,7 @@ def round_export(request: HttpRequest, org_uuid: uuid.UUID, round_uuid: uuid.UUI
             "organisation": membership.organisation,
             "round": round_,
             "form": form,
-            "results_visible": answer_folding(round_).suppression.total_visible,
+            "results_visible": answer_folding(round_).visible,
         }
         return render(request, "exports/export.html", context, status=400 if form.is_bound else 200)
     kind, file_format = form.cleaned_data["inhoud"], form.cleaned_data["formaat"]

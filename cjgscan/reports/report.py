@@ -13,7 +13,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from cjgscan.analysis.results import ALL, GROUPS, OTHER, RoundResults, round_results
+from cjgscan.analysis.results import ALL, GROUPS, RoundResults, round_results
 from cjgscan.dashboard.views import LOW_SCORE_PERCENT, item_rows, overview_summary, radar
 from cjgscan.development.models import Action, AgreedScore
 from cjgscan.instruments.i18n import tr
@@ -141,7 +141,6 @@ def report_context(round_: Round, today: datetime.date | None = None) -> dict[st
         "missing_options": [o for o in round_.scale.options.all() if o.value is None],
         "agreed_scores": _agreed_scores(round_, results),
         "actions": _actions(round_, results),
-        "suppression": _suppression_facts(results),
     }
     context["changes_opening"], context["changes"] = summary.change_sentences(results, previous)
     if not results.visible:
@@ -159,16 +158,6 @@ def report_context(round_: Round, today: datetime.date | None = None) -> dict[st
         comparison=_comparison_chart(results, previous) if previous is not None and previous.visible else None,
     )
     return context
-
-
-def _suppression_facts(results: RoundResults) -> dict[str, int]:
-    """How many groups were not shown on their own, and why; never which ones or how many people."""
-    reasons = list(results.suppression.reasons.values())
-    return {
-        "too_small": reasons.count("too_small"),
-        "protects_other": reasons.count("protects_other"),
-        "shown": len([c for c in results.group_columns if c.key != OTHER]),
-    }
 
 
 def render_report_html(round_: Round, language: str, today: datetime.date | None = None) -> str:

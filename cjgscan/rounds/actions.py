@@ -5,6 +5,7 @@ import datetime
 from django.db import transaction
 from django.utils import timezone
 
+from cjgscan.analysis.released import do_release
 from cjgscan.instruments.models import InstrumentVersion, Scale
 from cjgscan.organisations.models import Organisation
 from cjgscan.rounds.models import Invitation, RespondentGroup, Round
@@ -48,6 +49,10 @@ def do_set_status(round_id: int, status: str, closes_on: datetime.date | None = 
             round_.opens_on = timezone.localdate()
             fields.append("opens_on")
         round_.save(update_fields=fields)
+        if status == Round.Status.CLOSED:
+            # Results are released at closing, in the same transaction: a round is never closed without its
+            # snapshot being taken (or refused by the release rule, and then the earlier one stays).
+            do_release(round_)
     return round_
 
 

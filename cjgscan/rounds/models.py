@@ -86,6 +86,9 @@ class Round(models.Model):
     def has_responses(self) -> bool:
         return self.responses.exists()
 
+    def latest_release(self) -> "Release | None":
+        return self.releases.order_by("-number").first()
+
 
 class RespondentGroup(models.Model):
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
@@ -164,6 +167,10 @@ class ResponseQuerySet(models.QuerySet["Response"]):
     def in_progress(self) -> "ResponseQuerySet":
         return self.filter(status=Response.Status.IN_PROGRESS)
 
+    def released(self) -> "ResponseQuerySet":
+        """Submitted and taken into a release: the only responses a results page, export or API reads."""
+        return self.filter(status=Response.Status.SUBMITTED, release__isnull=False)
+
 
 class Response(models.Model):
     """One respondent's answers. No link to an Invitation, no address, no time finer than the day."""
@@ -190,6 +197,9 @@ class Response(models.Model):
     started_on = models.DateField(default=timezone.localdate)
     submitted_on = models.DateField(null=True, blank=True)
     last_page = models.PositiveSmallIntegerField(default=0)
+    # The release that first included this response (releases are cumulative); NULL until then.
+    # RESTRICT: a release cannot be deleted on its own (its figures would change), only with its round.
+    release = models.ForeignKey("Release", models.RESTRICT, null=True, blank=True, related_name="responses")
 
     objects = ResponseQuerySet.as_manager()
 
@@ -208,6 +218,15 @@ class Response(models.Model):
         return self.status == self.Status.SUBMITTED
 
 
+class ReleasedQuerySet(models.QuerySet[Any]):
+    """For the answer tables (Answer, ThemeAnswer): the rows of a round's released responses."""
+
+    def released(self, round_: "Round") -> "ReleasedQuerySet":
+        return self.filter(
+            response__round=round_, response__status=Response.Status.SUBMITTED, response__release__isnull=False
+        )
+
+
 class Answer(models.Model):
     # Random, like Response's: a counting id would give the order in which answers came in.
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
@@ -216,6 +235,8 @@ class Answer(models.Model):
     option = models.ForeignKey(ScaleOption, models.PROTECT, related_name="answers")
     # A copy of option.value (NULL for "don't know" / "not applicable") so aggregates need no join.
     value = models.PositiveSmallIntegerField(null=True, blank=True)
+
+    objects = ReleasedQuerySet.as_manager()
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["response", "item"], name="unique_answer_per_item")]
@@ -233,6 +254,8 @@ class ThemeAnswer(models.Model):
     theme = models.ForeignKey(Theme, models.PROTECT, related_name="theme_answers")
     comment = models.TextField(blank=True, max_length=COMMENT_MAX_LENGTH)
     importance = models.PositiveSmallIntegerField(null=True, blank=True, choices=IMPORTANCE_CHOICES)
+
+    objects = ReleasedQuerySet.as_manager()
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["response", "theme"], name="unique_theme_answer")]
@@ -302,3 +325,29 @@ class LinkAttempt(models.Model):
 
     def __str__(self) -> str:
         return f"{self.window}: {self.failures}"
+
+
+class Release(models.Model):
+    """A snapshot of a round's results (cjgscan.analysis.release): which responses it first includes (they point
+    at it) and how it breaks them down. Results pages read the latest release, never live answers.
+
+    The layout is stored as cells of group primary keys and of profession codes: later releases are checked
+    against it, and the pages label their columns with it.
+    """
+
+    round = models.ForeignKey(Round, models.CASCADE, related_name="releases")
+    number = models.PositiveIntegerField()
+    made_on = models.DateField(default=timezone.localdate)
+    interim = models.BooleanField(default=False, help_text="Asked for while the round was open (tussenstand).")
+    group_cells = models.JSONField(default=list)  # [[group pk, ...], ...]
+    profession_cells = models.JSONField(null=True, blank=True)  # [[code, ...], ...]; null: not released
+    professions_withheld = models.BooleanField(default=False)
+    group_notes = models.JSONField(default=dict)  # group pk (as text) -> why it shares a cell
+    profession_notes = models.JSONField(default=dict)
+
+    class Meta:
+        ordering = ["round", "number"]
+        constraints = [models.UniqueConstraint(fields=["round", "number"], name="unique_release_number")]
+
+    def __str__(self) -> str:
+        return f"{self.round_id}#{self.number}"

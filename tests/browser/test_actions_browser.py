@@ -10,7 +10,15 @@ from playwright.sync_api import expect
 from cjgscan.development.models import Action
 from cjgscan.organisations.models import Role
 from tests.browser.helpers import BrowserPage
-from tests.factories import PASSWORD, make_membership, make_organisation, make_response, make_round, make_user
+from tests.factories import (
+    PASSWORD,
+    make_membership,
+    make_organisation,
+    make_response,
+    make_round,
+    make_user,
+    release,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -25,6 +33,7 @@ def coordinator():  # type: ignore[no-untyped-def]
     for n in range(10):
         # The two groups see S1.K1 very differently: a perception gap.
         make_response(round_, groups[n % 2], {"S1.K1": "v4" if n % 2 else "v1", "S1.K2": "v2", "S5.K1": "v1"})
+    release(round_)
     return user, organisation, round_
 
 

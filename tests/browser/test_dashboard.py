@@ -8,7 +8,15 @@ from playwright.sync_api import expect
 
 from cjgscan.organisations.models import Role
 from tests.browser.helpers import BrowserPage
-from tests.factories import PASSWORD, make_membership, make_organisation, make_response, make_round, make_user
+from tests.factories import (
+    PASSWORD,
+    make_membership,
+    make_organisation,
+    make_response,
+    make_round,
+    make_user,
+    release,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -33,6 +41,7 @@ def reader():  # type: ignore[no-untyped-def]
             values = {f"S{key}.K{item}": f"v{1 + (key + n % 2 + item % 2 + shift * (key % 2)) % 4}"
                       for key in range(1, 8) for item in range(1, 4)}  # fmt: skip
             make_response(round_, groups[n % 2], values, comments={"S2": f"Opmerking {n}"} if n < 3 else None)
+        release(round_)
     return user, organisation, autumn
 
 

@@ -17,6 +17,7 @@ from tests.factories import (
     make_response,
     make_round,
     make_user,
+    release,
 )
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -33,6 +34,7 @@ def test_keyboard_only_export_from_the_dashboard(page: BrowserPage) -> None:
     group.save()
     for n in range(5):
         make_response(round_, group, {"S1.K1": "v3", "S1.K2": "v2"}, comments={"S1": f"-{n} is @laag"})
+    release(round_)
 
     log_in(page, user.email)
     page.visit(f"/o/{organisation.uuid}/metingen/{round_.uuid}/resultaten/")

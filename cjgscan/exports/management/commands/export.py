@@ -44,7 +44,7 @@ class Command(BaseCommand):
             raise CommandError("XLSX cannot go to standard output; give a file name with -o.")
         kind = ANSWERS if options["answers"] else FIGURES
         with translation.override(options["language"]):
-            if not answer_folding(round_).suppression.total_visible:
+            if not answer_folding(round_).visible:
                 self.stderr.write(
                     f"Fewer than {round_.min_group_size} respondents have sent their answers: "
                     "the file holds only the column headings."
