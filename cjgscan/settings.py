@@ -148,6 +148,8 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
 # Failed respondent-link tokens per client address per ten minutes before the links answer 429.
 LINK_FAILURE_LIMIT = env_int("LINK_FAILURE_LIMIT", 20)
+# New responses through group links per round and client address in 10 to 20 minutes (docs/rounds.md: why 50).
+RESPONSE_START_LIMIT = env_int("RESPONSE_START_LIMIT", 50)
 TRUST_X_FORWARDED_FOR = env_bool("TRUST_X_FORWARDED_FOR", default=False)
 
 LANGUAGE_CODE = "nl"

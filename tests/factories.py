@@ -60,7 +60,7 @@ def make_round(organisation: Organisation, version: "InstrumentVersion | None" =
     }
     round_ = Round.objects.create(organisation=organisation, version=version, **{**defaults, **fields})
     RespondentGroup.objects.bulk_create(
-        RespondentGroup(round=round_, name=name, position=n)
+        RespondentGroup(round=round_, name=name, position=n).with_code_hash()
         for n, (name, chosen) in enumerate(default_groups())
         if chosen
     )

@@ -236,7 +236,12 @@ class Respondent:
     csrf: str = ""
 
     def open_link(self, path: str) -> int:
-        status, headers, _body = request(self.port, "GET", path, cookies=self.cookies)
+        """Open the link and press its start button (the link's page changes nothing; the button starts)."""
+        status, headers, body = request(self.port, "GET", path, cookies=self.cookies)
+        landing = CSRF_FIELD.search(body) if status == 200 and f'<form method="post" action="{path}"' in body else None
+        if landing:
+            body_fields = {"csrfmiddlewaretoken": landing.group(1)}
+            status, headers, body = request(self.port, "POST", path, body_fields, cookies=self.cookies)
         if status != 302:
             return status
         status, _headers, body = request(self.port, "GET", self.follow(headers), cookies=self.cookies)

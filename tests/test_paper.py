@@ -15,6 +15,7 @@ from django.utils.formats import date_format
 from PIL import Image
 
 from cjgscan.instruments.models import Item
+from cjgscan.lib import codes
 from cjgscan.organisations.models import Role
 from cjgscan.rounds import paper
 from cjgscan.rounds.models import Answer, PaperEntryLog, RespondentGroup, Response, Round, ThemeAnswer
@@ -72,7 +73,10 @@ class GroupLinkTests(PaperTestCase):
         self.assertContains(response, self.url("group_link_renew", self.group))
         self.assertIn("no-store", response["Cache-Control"])
         self.assertNotContains(response, " style=")
-        self.assertNotContains(response, "<script")
+        self.assertNotRegex(response.content.decode(), r"<script(?![^>]*\ssrc=)")  # the copy button: a static file
+        short = f"http://testserver/g/{codes.formatted(self.group.short_code())}"
+        self.assertContains(response, f'value="{short}"')
+        self.assertContains(response, 'data-copy="group-short-url"')
 
     def test_a_reader_sees_the_link_but_cannot_renew_it(self) -> None:
         self.client.force_login(self.bob)
@@ -109,13 +113,14 @@ class GroupLinkTests(PaperTestCase):
         self.assertEqual(response["Content-Type"], "application/pdf")
         self.assertTrue(response.content.startswith(b"%PDF-"))
         text = pdf_text(response.content)
-        self.assertIn(self.group.link_token(), text.replace("\n", ""))
+        # The address to type is the short one (the QR code holds the full link).
+        self.assertIn(f"testserver/g/{codes.formatted(self.group.short_code())}", text.replace("\n", ""))
         self.assertIn(self.group.name, text)
         self.assertIn(self.org_a.name, text)
 
     def test_renewing_changes_the_token(self) -> None:
         self.client.force_login(self.carol)
-        old = self.group.link_token()
+        old, old_code = self.group.link_token(), self.group.short_code()
         response = self.client.post(self.url("group_link_renew", self.group), follow=True)
         self.assertRedirects(response, self.url("group_link", self.group))
         self.group.refresh_from_db()
@@ -123,6 +128,9 @@ class GroupLinkTests(PaperTestCase):
         self.assertNotEqual(self.group.link_token(), old)
         self.assertContains(response, self.group.link_token())
         self.assertNotContains(response, old)
+        self.assertNotEqual(self.group.short_code(), old_code)
+        self.assertContains(response, codes.formatted(self.group.short_code()))
+        self.assertNotContains(response, codes.formatted(old_code))
         self.assertEqual(len(list(response.context["messages"])), 1)
         self.assertEqual(self.client.get(self.url("group_link_renew", self.group)).status_code, 405)
 

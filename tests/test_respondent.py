@@ -9,7 +9,7 @@ from django.utils import timezone
 from cjgscan.rounds.models import Answer, Response, Round, ThemeAnswer
 from tests.base import BaseTestCase
 from tests.factories import make_round
-from tests.respondents import invite, page_url, start
+from tests.respondents import invite, page_url, press_start, start, start_group
 
 
 class RespondentTestCase(BaseTestCase):
@@ -26,13 +26,14 @@ class RespondentTestCase(BaseTestCase):
 
 class TokenExchangeTests(RespondentTestCase):
     def test_the_token_is_exchanged_for_a_cookie_and_a_url_without_it(self) -> None:
-        reply = self.client.get(reverse("respondent_start", args=[self.token]))
+        reply = press_start(self.client, reverse("respondent_start", args=[self.token]))
         self.assertEqual(reply.status_code, 302)
         self.assertNotIn(self.token, reply.url)
         self.assertEqual(reply.headers["Referrer-Policy"], "no-referrer")
-        cookie = next(iter(reply.cookies.values()))
+        cookie = reply.cookies[f"cjg_{self.round.uuid.hex[:16]}"]
         self.assertTrue(cookie["httponly"])
-        self.assertEqual(cookie["path"], reverse("respondent_resume", args=[self.round.uuid]))
+        self.assertEqual(cookie["samesite"], "Lax")
+        self.assertEqual(cookie["path"], "/")  # so that the link itself finds it again
         self.assertNotEqual(cookie.value, self.token)  # signed, not the bare token
         response = Response.objects.get()
         self.assertEqual((response.group, response.channel), (self.group, Response.Channel.PERSONAL))
@@ -65,18 +66,25 @@ class TokenExchangeTests(RespondentTestCase):
         self.save_page(0, {"profession": "S4.B2"})
         self.save_page(1, {"item-S1.K1": "v3"})
         fresh = Client()  # another browser, or the same one after closing
-        reply = fresh.get(reverse("respondent_start", args=[self.token]), follow=True)
+        landing = fresh.get(reverse("respondent_start", args=[self.token]))
+        self.assertContains(landing, "Verder met de vragenlijst")
+        reply = press_start(fresh, reverse("respondent_start", args=[self.token]))
+        reply = fresh.get(reply.url, follow=True)
         self.assertEqual(reply.redirect_chain[-1][0], page_url(self.round, 2))
         self.assertEqual(Response.objects.count(), 1)
         response.refresh_from_db()
         self.assertEqual(response.profession, "S4.B2")
 
     def test_group_link_starts_a_new_anonymous_response_and_resumes_in_the_same_browser(self) -> None:
-        link = reverse("respondent_group_start", args=[self.group.link_token()])
-        self.client.get(link)
-        self.client.get(link)
+        token = self.group.link_token()
+        start_group(self.client, token)
+        self.assertRedirects(
+            self.client.get(reverse("respondent_group_start", args=[token])),
+            reverse("respondent_resume", args=[self.round.uuid]),
+            target_status_code=302,
+        )
         self.assertEqual(Response.objects.filter(group=self.group).count(), 1)
-        Client().get(link)
+        start_group(Client(), token)
         self.assertEqual(Response.objects.filter(group=self.group).count(), 2)
         self.assertFalse(Response.objects.filter(token_hash=None).exists())
 
@@ -85,7 +93,7 @@ class TokenExchangeTests(RespondentTestCase):
         self.group.link_version += 1
         self.group.save()
         self.assertEqual(self.client.get(f"/g/{old}/").status_code, 404)
-        self.assertEqual(self.client.get(f"/g/{self.group.link_token()}/").status_code, 302)
+        self.assertEqual(self.client.get(f"/g/{self.group.link_token()}/").status_code, 200)
 
     def test_a_closed_or_not_yet_open_round_says_so(self) -> None:
         Round.objects.filter(pk=self.round.pk).update(status=Round.Status.CLOSED)

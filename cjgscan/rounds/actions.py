@@ -25,7 +25,7 @@ def do_create_round(
     with transaction.atomic():
         round_ = Round.objects.create(organisation=organisation, version=version, scale=scale, **fields)
         RespondentGroup.objects.bulk_create(
-            RespondentGroup(round=round_, name=name, position=n) for n, name in enumerate(group_names)
+            RespondentGroup(round=round_, name=name, position=n).with_code_hash() for n, name in enumerate(group_names)
         )
     return round_
 

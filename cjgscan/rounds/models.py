@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cjgscan.instruments.models import InstrumentVersion, Item, Scale, ScaleOption, Theme
+from cjgscan.lib import codes
 from cjgscan.lib.tokens import derived_token, keyed_hash, signed_id_token
 from cjgscan.organisations.models import Organisation
 
@@ -96,6 +97,9 @@ class RespondentGroup(models.Model):
     name = models.CharField(_("name"), max_length=100)
     position = models.PositiveSmallIntegerField(default=0)
     link_version = models.PositiveIntegerField(default=1, help_text="Raising it revokes the group link.")
+    # A keyed hash of the current short code (/g/K7M4-Q2XP-ABCD), for looking it up; the code itself is derived
+    # from the uuid and the link version, so renewing the link replaces it.
+    code_hash = models.CharField(max_length=64, unique=True, null=True, blank=True)
 
     class Meta:
         ordering = ["position", "pk"]
@@ -104,8 +108,35 @@ class RespondentGroup(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.with_code_hash()
+        if kwargs.get("update_fields") is not None and "link_version" in kwargs["update_fields"]:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "code_hash"}
+        super().save(*args, **kwargs)
+
+    def with_code_hash(self) -> "RespondentGroup":
+        """Keep the short code's hash in step with the link version; bulk_create (which skips save) needs it."""
+        self.code_hash = self.hash_code(self.short_code())
+        return self
+
+    @staticmethod
+    def for_short_code(typed: str) -> "RespondentGroup | None":
+        """The group whose current short code this is (typed in any case, with or without dashes)."""
+        code = codes.normalized(typed)
+        if code is None:
+            return None
+        return RespondentGroup.objects.select_related("round").filter(code_hash=RespondentGroup.hash_code(code)).first()
+
     def link_token(self) -> str:
         return signed_id_token("group-link", self.uuid, self.link_version)
+
+    def short_code(self) -> str:
+        """The typeable code of the current link (unformatted); a new link version gives a new code."""
+        return codes.derived_code("group-link", f"{self.uuid}:{self.link_version}")
+
+    @staticmethod
+    def hash_code(code: str) -> str:
+        return keyed_hash("group-code", code)
 
 
 class InvitationQuerySet(models.QuerySet["Invitation"]):
@@ -191,6 +222,9 @@ class Response(models.Model):
     round = models.ForeignKey(Round, models.CASCADE, related_name="responses")
     group = models.ForeignKey(RespondentGroup, models.PROTECT, related_name="responses")
     token_hash = models.CharField(max_length=64, unique=True, null=True, blank=True)
+    # A keyed hash of the resume code ("verder op een ander apparaat"), itself derived from the token; online
+    # responses of both kinds of link get one, so its presence says nothing about how the respondent came in.
+    resume_code_hash = models.CharField(max_length=64, unique=True, null=True, blank=True)
     profession = models.CharField(max_length=20, blank=True)
     channel = models.CharField(max_length=10, choices=Channel.choices, default=Channel.ONLINE)
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.IN_PROGRESS)
@@ -212,6 +246,15 @@ class Response(models.Model):
     @staticmethod
     def hash_token(token: str) -> str:
         return keyed_hash("response", token)
+
+    @staticmethod
+    def resume_code(token: str) -> str:
+        """The resume code of the response that this token opens (unformatted)."""
+        return codes.derived_code("resume", token)
+
+    @staticmethod
+    def hash_resume_code(code: str) -> str:
+        return keyed_hash("resume-code", code)
 
     @property
     def is_submitted(self) -> bool:

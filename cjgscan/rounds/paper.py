@@ -24,6 +24,7 @@ from django.utils.html import escape
 from django.utils.translation import gettext as _
 
 from cjgscan.instruments.models import Profession
+from cjgscan.lib import codes
 from cjgscan.rounds.answers import ParsedAnswers, Questionnaire, save_answers
 from cjgscan.rounds.models import (
     OTHER_PROFESSION,
@@ -53,6 +54,16 @@ def group_link_url(request: HttpRequest, group: RespondentGroup) -> str:
     return f"{request.build_absolute_uri('/')}g/{group.link_token()}/"
 
 
+def group_short_url(request: HttpRequest, group: RespondentGroup) -> str:
+    """The same link to type, with the group's short code: https://cjg.example.nl/g/K7M4-Q2XP-ABCD."""
+    return request.build_absolute_uri(f"/g/{codes.formatted(group.short_code())}")
+
+
+def without_scheme(url: str) -> str:
+    """What people type (browsers add https://): cjg.example.nl/g/K7M4-Q2XP-ABCD."""
+    return url.split("://", 1)[-1]
+
+
 def _qr(url: str) -> segno.QRCode:
     return segno.make(url, error="m", micro=False)
 
@@ -77,9 +88,13 @@ def qr_png(url: str) -> bytes:
 
 
 def do_renew_group_link(group: RespondentGroup) -> None:
-    """A new link for the group; the old one stops working at once."""
-    RespondentGroup.objects.filter(pk=group.pk).update(link_version=F("link_version") + 1)
-    group.refresh_from_db(fields=["link_version"])
+    """A new link for the group; the old one and its short code stop working at once."""
+    with transaction.atomic():
+        # Locked, so that two renewals in parallel each raise the version and the code follows the last one.
+        locked = RespondentGroup.objects.select_for_update().get(pk=group.pk)
+        locked.link_version += 1
+        locked.save(update_fields=["link_version"])
+    group.link_version, group.code_hash = locked.link_version, locked.code_hash
 
 
 # PDF

@@ -1,8 +1,9 @@
 """The respondent's questionnaire: no account, a link with a token, one key per page, saved on every change.
 
-The token from the link is exchanged on the first visit for a signed, HttpOnly cookie that is valid only
-under this round's questionnaire path; the browser is then sent to a URL without the token. The response is
-found by a keyed hash of that token; nothing that identifies the respondent is stored with the answers.
+Opening a link shows a page with a start button (respondent_links.py); the start exchanges the token for a signed,
+HttpOnly cookie valid on the whole site, so that the same link (or its QR code) finds the response again, and the
+browser is sent to a URL without the token. The response is found by a keyed hash of that token, or of its resume
+code on another device; nothing that identifies the respondent is stored with the answers.
 """
 
 import datetime
@@ -14,7 +15,8 @@ from typing import Any
 
 from django.conf import settings
 from django.core import signing
-from django.db import IntegrityError, transaction
+from django.db import transaction
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -23,15 +25,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
+from cjgscan.lib import codes
 from cjgscan.lib.faults import pause_in_submit
-from cjgscan.lib.tokens import check_signed_id_token, new_token, read_signed_id_token
 from cjgscan.rounds import ratelimit
 from cjgscan.rounds.answers import AlreadySubmitted, Questionnaire, do_save_answers
 from cjgscan.rounds.models import (
     IMPORTANCE_CHOICES,
     Answer,
-    Invitation,
-    RespondentGroup,
     Response,
     Round,
     ThemeAnswer,
@@ -51,7 +51,9 @@ def respondent_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpResp
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         response = view(request, *args, **kwargs)
         if "token" in kwargs:
-            response.headers["Referrer-Policy"] = "no-referrer"
+            # setdefault: the landing page sets "strict-origin" itself, because its start button must be posted
+            # with a real Origin header.
+            response.headers.setdefault("Referrer-Policy", "no-referrer")
         return response
 
     return never_cache(wrapper)
@@ -65,14 +67,21 @@ def questionnaire_path(round_: Round) -> str:
     return reverse("respondent_resume", args=[round_.uuid])
 
 
+# A cookie that holds a resume code instead of a token starts with this ("." is not in a token's alphabet).
+CODE_COOKIE_PREFIX = "c."
+
+
 def set_token_cookie(response: HttpResponse, round_: Round, token: str) -> None:
+    """`token` is the link's token, or CODE_COOKIE_PREFIX + a resume code on a device that typed it."""
     expires = datetime.datetime.combine(round_.closes_on + datetime.timedelta(days=2), datetime.time())
     response.set_signed_cookie(
         cookie_name(round_),
         token,
         salt=COOKIE_SALT,
         max_age=int((timezone.make_aware(expires) - timezone.now()).total_seconds()),
-        path=questionnaire_path(round_),
+        # The whole site, not only the questionnaire's path: opening the group link /g/… again (or scanning its
+        # QR code) must find the response this browser started.
+        path="/",
         secure=settings.SESSION_COOKIE_SECURE,
         httponly=True,
         samesite="Lax",
@@ -84,6 +93,21 @@ def read_token_cookie(request: HttpRequest, round_: Round) -> str | None:
         return request.get_signed_cookie(cookie_name(round_), salt=COOKIE_SALT)
     except (KeyError, signing.BadSignature):
         return None
+
+
+def responses_for_cookie(round_: Round, value: str) -> "QuerySet[Response]":
+    """The response (zero or one) that a cookie's token or resume code opens in this round."""
+    if value.startswith(CODE_COOKIE_PREFIX):
+        code_hash = Response.hash_resume_code(value.removeprefix(CODE_COOKIE_PREFIX))
+        return Response.objects.filter(round=round_, resume_code_hash=code_hash)
+    return Response.objects.filter(round=round_, token_hash=Response.hash_token(value))
+
+
+def resume_code_for_cookie(value: str) -> str:
+    """The resume code to show (formatted): derived from the token, or the code itself."""
+    if value.startswith(CODE_COOKIE_PREFIX):
+        return codes.formatted(value.removeprefix(CODE_COOKIE_PREFIX))
+    return codes.formatted(Response.resume_code(value))
 
 
 def message(request: HttpRequest, title: str, text: str, status: int = 200) -> HttpResponse:
@@ -133,62 +157,12 @@ def go_to_questionnaire(round_: Round, token: str) -> HttpResponse:
     return response
 
 
-@respondent_view
-@require_GET
-def start_personal(request: HttpRequest, token: str) -> HttpResponse:
-    if ratelimit.is_blocked(request):
-        return too_many_attempts(request)
-    if not TOKEN_PATTERN.match(token):
-        return invalid_link(request)
-    invitation = Invitation.objects.select_related("round", "group").filter(token_hash=Invitation.hash_token(token))
-    found = invitation.first()
-    if found is None:
-        return invalid_link(request)
-    round_ = found.round
-    if not round_.is_accepting():
-        if Response.objects.filter(token_hash=Response.hash_token(token), status=Response.Status.SUBMITTED).exists():
-            return go_to_questionnaire(round_, token)  # shows "thank you", no edits
-        return closed_message(request, round_)
-    try:
-        with transaction.atomic():
-            # Nothing is written to the invitation (docs/privacy.md, T1).
-            Response.objects.get_or_create(
-                token_hash=Response.hash_token(token),
-                defaults={"round": round_, "group": found.group, "channel": Response.Channel.PERSONAL},
-            )
-    except IntegrityError:
-        pass  # a parallel first visit created it; both continue with the same response
-    return go_to_questionnaire(round_, token)
-
-
-@respondent_view
-@require_GET
-def start_group(request: HttpRequest, token: str) -> HttpResponse:
-    if ratelimit.is_blocked(request):
-        return too_many_attempts(request)
-    group_uuid = read_signed_id_token("group-link", token)
-    group = RespondentGroup.objects.select_related("round").filter(uuid=group_uuid).first() if group_uuid else None
-    if group is None or not check_signed_id_token("group-link", token, group.uuid, group.link_version):
-        return invalid_link(request)
-    round_ = group.round
-    if not round_.is_accepting():
-        return closed_message(request, round_)
-    # Someone who started through this link before, in this browser, goes on where they were.
-    existing = read_token_cookie(request, round_)
-    if existing and Response.objects.filter(token_hash=Response.hash_token(existing), group=group).exists():
-        return go_to_questionnaire(round_, existing)
-    personal = new_token()
-    Response.objects.create(round=round_, group=group, token_hash=Response.hash_token(personal))
-    return go_to_questionnaire(round_, personal)
-
-
 def respondent_for(request: HttpRequest, round_uuid: uuid.UUID) -> tuple[Round, Response | None, str | None]:
     round_ = get_object_or_404(Round.objects.select_related("version", "scale"), uuid=round_uuid)
     token = read_token_cookie(request, round_)
     if token is None:
         return round_, None, None
-    response = Response.objects.filter(round=round_, token_hash=Response.hash_token(token)).first()
-    return round_, response, token
+    return round_, responses_for_cookie(round_, token).first(), token
 
 
 def no_response(request: HttpRequest) -> HttpResponse:
@@ -255,7 +229,7 @@ def target_page(request: HttpRequest, page: int, last: int) -> int:
 
 @respondent_view
 def page(request: HttpRequest, round_uuid: uuid.UUID, page: int) -> HttpResponse:
-    round_, response, _token = respondent_for(request, round_uuid)
+    round_, response, token = respondent_for(request, round_uuid)
     if response is None:
         return no_response(request)
     if response.is_submitted:
@@ -289,7 +263,11 @@ def page(request: HttpRequest, round_uuid: uuid.UUID, page: int) -> HttpResponse
         if 1 <= page < review
         else ("rounds/respondent_intro.html" if page == 0 else "rounds/respondent_review.html")
     )
-    return render(request, template, page_context(questionnaire, response, page))
+    context = page_context(questionnaire, response, page)
+    if response.resume_code_hash and token:
+        context["resume_code"] = resume_code_for_cookie(token)
+        context["resume_url"] = request.build_absolute_uri(reverse("respondent_resume_code"))
+    return render(request, template, context)
 
 
 def form_data(request: HttpRequest) -> dict[str, str]:

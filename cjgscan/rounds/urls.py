@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from cjgscan.rounds import respondent, views, views_retention
+from cjgscan.rounds import respondent, respondent_links, views, views_retention
 
 ORG = "o/<uuid:org_uuid>/metingen/"
 ROUND = ORG + "<uuid:round_uuid>/"
@@ -20,9 +20,10 @@ urlpatterns = [
     path(ROUND + "papier/", include("cjgscan.rounds.urls_paper")),
     path(ROUND + "adressen-verwijderen/", views_retention.round_delete_addresses, name="round_delete_addresses"),
     path(ROUND + "verwijderen/", views_retention.round_delete, name="round_delete"),
-    # Respondents: a link with a token is exchanged for a cookie and a URL without it.
-    path("r/<str:token>/", respondent.start_personal, name="respondent_start"),
-    path("g/<str:token>/", respondent.start_group, name="respondent_group_start"),
+    # Respondents: a link opens a page; its start button exchanges the token for a cookie and a URL without it.
+    path("r/<str:token>/", respondent_links.start_personal, name="respondent_start"),
+    path("g/<str:token>/", respondent_links.start_group, name="respondent_group_start"),  # or a short code
+    path("verder/", respondent_links.resume_with_code, name="respondent_resume_code"),
     path(QUESTIONNAIRE, respondent.resume, name="respondent_resume"),
     path(QUESTIONNAIRE + "<int:page>/", respondent.page, name="respondent_page"),
     path(QUESTIONNAIRE + "opslaan/", respondent.autosave, name="respondent_autosave"),

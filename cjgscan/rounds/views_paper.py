@@ -58,8 +58,16 @@ def _group_context(
     context = _round_context(request, org_uuid, round_uuid)
     group = get_group(context["round"], group_uuid)
     url = paper.group_link_url(request, group)
+    short_url = paper.group_short_url(request, group)
     label = _("QR code with the link for %(group)s") % {"group": group.name}
-    return {**context, "group": group, "url": url, "label": label}
+    return {
+        **context,
+        "group": group,
+        "url": url,
+        "short_url": short_url,
+        "short_address": paper.without_scheme(short_url),
+        "label": label,
+    }
 
 
 @login_required

@@ -42,7 +42,9 @@ def test_keyboard_only_fill_in_leave_resume_and_send(browser, live_server) -> No
 
     context = browser.new_context(base_url=live_server.url, locale="nl-NL")
     page = BrowserPage(context.new_page())
-    page.visit(f"/r/{token}/")
+    page.visit(f"/r/{token}/")  # the link's page; its button starts
+    with page.expect_navigation():
+        page.get_by_role("button", name="Beginnen met de vragenlijst").click()
     assert token not in page.url
     expect(page.get_by_role("heading", level=1)).to_have_text("Meting najaar")
     tab_to(page, "el.name === 'profession'")
@@ -63,6 +65,8 @@ def test_keyboard_only_fill_in_leave_resume_and_send(browser, live_server) -> No
     context = browser.new_context(base_url=live_server.url, locale="nl-NL")
     page = BrowserPage(context.new_page())
     page.visit(f"/r/{token}/")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Verder met de vragenlijst").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Effectieve en efficiënte werkwijzen")
     expect(page.locator("input[name='item-S2.K1'][value='v1']")).to_be_checked()
     expect(page.locator("input[name='item-S2.K2'][value='v2']")).to_be_checked()
