@@ -154,7 +154,27 @@ class RoundPagesTests(BaseTestCase):
         self.assertNotContains(reply, "<html")  # the htmx fragment only
         page = self.client.get(self.detail())
         self.assertContains(page, 'hx-trigger="every 15s"', count=1)
-        self.assertIsNone(page.context["released_group_counts"])
+        self.assertEqual(page.context["released_group_counts"], [])  # nothing released yet
+        self.assertNotContains(page, 'id="released-group-counts"')
+
+    def test_per_group_counts_come_from_the_latest_release_not_live(self) -> None:
+        from tests.factories import make_response, release
+
+        group, other = list(self.round.groups.all())[:2]
+        Round.objects.filter(pk=self.round.pk).update(status=Round.Status.OPEN)
+        for _n in range(5):
+            make_response(self.round, group, {"S1.K1": "v1"})
+            make_response(self.round, other, {"S1.K1": "v2"})
+        self.assertTrue(release(self.round).accepted)
+        self.client.force_login(self.bob)
+        self.assertEqual(
+            self.client.get(self.detail()).context["released_group_counts"], [(group.name, 5), (other.name, 5)]
+        )
+        # One more answer after the release changes nothing on the page: the per-group figures wait for the next.
+        make_response(self.round, group, {"S1.K1": "v3"})
+        page = self.client.get(self.detail())
+        self.assertEqual(page.context["released_group_counts"], [(group.name, 5), (other.name, 5)])
+        self.assertContains(page, 'id="released-group-counts"')
 
     def test_no_response_rate_above_100_percent(self) -> None:
         from tests.factories import make_response

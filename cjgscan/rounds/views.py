@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
+from cjgscan.analysis.released import released_group_counts
 from cjgscan.organisations.access import get_membership, get_membership_rw
 from cjgscan.rounds.access import get_group, get_round, get_round_rw
 from cjgscan.rounds.actions import (
@@ -83,9 +84,9 @@ def round_detail(request: HttpRequest, org_uuid: uuid.UUID, round_uuid: uuid.UUI
     context.update(
         {
             "groups": list(round_.groups.all()),
-            # The spot for per-group counts: they come from the release module (what a round may show, and
-            # when), never live from the responses. None until it is wired in; the template then shows nothing.
-            "released_group_counts": None,
+            # Per-group counts come from the latest release (what a round may show, and when), never live
+            # from the responses: two looks around one submission must not tell that person's group.
+            "released_group_counts": released_group_counts(round_),
             "paper_logs": list(round_.paper_entry_logs.select_related("group")),
             "reopen_form": ReopenForm(),
         }
