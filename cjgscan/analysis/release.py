@@ -18,7 +18,7 @@ one stays. Pure functions: no database access. Keys are group primary keys and p
 """
 
 from collections import defaultdict
-from collections.abc import Hashable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TypeVar
 
@@ -136,6 +136,7 @@ def decide(
     if not atom_ok(Atom(new_total, new_online), minimum):
         return Decision(number, None, TOO_FEW)
 
+    latest = earlier[max(earlier)] if earlier else None
     group_sizes = _sizes(counts, groups, lambda c: c.group)
     group_notes: dict[int, str] = {}
     group_cells = _fold(
@@ -147,6 +148,7 @@ def decide(
         minimum,
         group_notes,
         lambda cells: Layout(cells, None),
+        lambda key: latest.group_cell(key) if latest else None,
     )
     profession_notes: dict[str, str] = {}
     profession_cells: Cells[str] | None = None
@@ -162,6 +164,7 @@ def decide(
             minimum,
             profession_notes,
             lambda cells: Layout(group_cells, cells),
+            lambda key: latest.profession_cell(key) if latest and latest.professions is not None else None,
         )
         if sum(1 for cell in folded if sum(profession_sizes[k] for k in cell)) >= 2:
             profession_cells = folded
@@ -173,10 +176,10 @@ def decide(
     return Decision(number, layout, "", group_notes, profession_notes, withheld)
 
 
-def _sizes(counts: Mapping[Cohort, int], keys: Sequence[K], key_of: "object") -> dict[K, int]:
+def _sizes(counts: Mapping[Cohort, int], keys: Sequence[K], key_of: Callable[[Cohort], K]) -> dict[K, int]:
     sizes: dict[K, int] = {k: 0 for k in keys}
     for cohort, n in counts.items():
-        key = key_of(cohort)  # type: ignore[operator]
+        key = key_of(cohort)
         sizes[key] = sizes.get(key, 0) + n
     return sizes
 
@@ -189,33 +192,25 @@ def _fold(
     sizes: Mapping[K, int],
     minimum: int,
     notes: dict[K, str],
-    layout_of: "object",
+    layout_of: Callable[["Cells[K]"], Layout],
+    previous_cell: Callable[[K], int | None],
 ) -> "Cells[K]":
     """Start with every key in a cell of its own; while an atom breaks the rule, fold the cell holding the
-    smallest bad atom into the smallest other non-empty cell (ties: the first in key order). Ends at the
-    latest with one cell, which keeps the rule because the earlier releases did and the new answers pass."""
+    smallest bad atom into another non-empty cell: one the latest earlier release showed with it if any, else the
+    smallest (ties: the first in key order). Ends at the latest with one cell, which keeps the rule because the
+    earlier releases did and the new answers pass."""
     order = {k: i for i, k in enumerate(keys)}
     extra = [k for k in sizes if k not in order]  # keys seen in the answers but not listed: last, in a fixed order
     for k in sorted(extra, key=str):
         order[k] = len(order)
     cells: list[list[K]] = [[k] for k in sorted(order, key=order.__getitem__)]
-    latest = earlier[max(earlier)] if earlier else None
-
-    def previous_cell(key: K) -> int | None:
-        """The key's cell in the latest earlier release, in the dimension being folded."""
-        if latest is None:
-            return None
-        probe: Layout = layout_of(((key,),))  # type: ignore[operator]
-        if probe.professions is None:
-            return latest.group_cell(key)  # type: ignore[arg-type]
-        return None if latest.professions is None else latest.profession_cell(key)  # type: ignore[arg-type]
 
     def cell_size(cell: list[K]) -> int:
         return sum(sizes.get(k, 0) for k in cell)
 
     while True:
         as_tuple = tuple(tuple(cell) for cell in cells)
-        layout: Layout = layout_of(as_tuple)  # type: ignore[operator]
+        layout = layout_of(as_tuple)
         found = atoms(counts, {**earlier, number: layout})
         bad = [(a.total, key) for key, a in found.items() if not atom_ok(a, minimum)]
         non_empty = [i for i, cell in enumerate(cells) if cell_size(cell)]

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import Count, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -190,13 +190,13 @@ def _folding_words(
 
 
 def _profession_cells(
-    round_: Round, release: Release, released: object, view: ReleasedView, minimum: int
+    round_: Round, release: Release, released: "QuerySet[Response]", view: ReleasedView, minimum: int
 ) -> list[Cell]:
     known, explanations = view.known_professions, view.explanations
     names = {p.code: tr(p.name) for p in round_.version.professions.all()}
     names |= {OTHER_PROFESSION: _("Other profession"), "": _("Profession not given")}
     sizes: Counter[str] = Counter()
-    for value, n in released.values_list("profession").annotate(n=Count("pk")).order_by():  # type: ignore[attr-defined]
+    for value, n in released.values_list("profession").annotate(n=Count("pk")).order_by():
         sizes[profession_key(value, known)] += n
     cells = []
     extra = 0

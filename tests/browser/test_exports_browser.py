@@ -55,10 +55,11 @@ def test_keyboard_only_export_from_the_dashboard(page: BrowserPage) -> None:
         content = file.read()
     assert content.startswith(b"\xef\xbb\xbf")
     header, *rows = list(csv.reader(io.StringIO(content.decode("utf-8-sig")), delimiter=","))
-    assert len(header) == 6
-    assert {row[1] for row in rows} == {"'=Staf"}
+    assert len(header) == 7  # respondent, release, group, code, value, answer code, comment
+    assert {row[1] for row in rows} == {"1"}
+    assert {row[2] for row in rows} == {"'=Staf"}
     assert {row[0] for row in rows} == {"1", "2", "3", "4", "5"}
-    assert sorted(row[5] for row in rows if row[5]) == [f"'-{n} is @laag" for n in range(5)]
+    assert sorted(row[6] for row in rows if row[6]) == [f"'-{n} is @laag" for n in range(5)]
 
     # The page of its own, and with a bad choice (answered 400): a message, still accessible.
     page.visit(f"/o/{organisation.uuid}/metingen/{round_.uuid}/exporteren/")
