@@ -1,11 +1,16 @@
-"""Every link resumes: a group link opened again in the same browser, and the resume code on another device."""
+"""Every link resumes: a group link opened again in the same browser, and the resume code on another device;
+the group link page copies its short address."""
 
 import pytest
+from django.urls import reverse
 from playwright.sync_api import expect
 
+from cjgscan.lib import codes
+from cjgscan.organisations.models import Role
 from cjgscan.rounds.models import Answer, Response
 from tests.browser.helpers import BrowserPage
-from tests.factories import make_organisation, make_round
+from tests.browser.test_dashboard import log_in
+from tests.factories import PASSWORD, make_membership, make_organisation, make_round, make_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -70,3 +75,46 @@ def test_group_link_and_its_short_code_resume_and_a_resume_code_moves_to_another
     other.close()
     assert Response.objects.count() == 1
     assert sorted(Answer.objects.values_list("value", flat=True)) == [1, 3]
+
+
+def test_the_group_link_page_copies_the_short_address_and_works_without_javascript(  # type: ignore[no-untyped-def]
+    browser, live_server
+) -> None:
+    organisation = make_organisation("CJG Kopieerstad")
+    user = make_user("Kees")
+    make_membership(user, organisation, Role.LEZER)
+    round_ = make_round(organisation)
+    group = round_.groups.first()
+    path = reverse("group_link", args=[organisation.uuid, round_.uuid, group.uuid])
+    short = f"{live_server.url}/g/{codes.formatted(group.short_code())}"
+
+    context = browser.new_context(base_url=live_server.url, locale="nl-NL")
+    context.grant_permissions(["clipboard-read", "clipboard-write"])
+    page = BrowserPage(context.new_page())
+    log_in(page, user.email)
+    page.visit(path)
+    expect(page.get_by_label("Kort adres, om te typen")).to_have_value(short)
+    page.get_by_role("button", name="Kopieer het korte adres").click()
+    expect(page.locator("#group-short-url-status")).to_have_text("Het korte adres is gekopieerd.")
+    # Headless Chromium can leave the clipboard promise pending for ever: wait for it at most two seconds.
+    copied = page.evaluate(
+        "Promise.race([navigator.clipboard.readText(), new Promise(r => setTimeout(() => r('timeout'), 2000))])"
+    )
+    assert copied == short, copied
+    page.check_accessibility()
+    assert page.console_errors == [], page.console_errors
+    context.close()
+
+    # Without JavaScript there is no button that does nothing; the address is there to select and copy.
+    # (page.goto, not visit: axe-core needs JavaScript.)
+    context = browser.new_context(base_url=live_server.url, locale="nl-NL", java_script_enabled=False)
+    page = BrowserPage(context.new_page())
+    page.goto("/inloggen/")
+    page.get_by_label("E-mailadres").fill(user.email)
+    page.get_by_label("Wachtwoord").fill(PASSWORD)
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    page.goto(path)
+    expect(page.get_by_label("Kort adres, om te typen")).to_have_value(short)
+    expect(page.get_by_role("button", name="Kopieer het korte adres")).to_be_hidden()
+    context.close()
