@@ -30,7 +30,7 @@ def add_choice_classes(widget: dict[str, Any]) -> None:
             add_classes(widget["attrs"], classes)
         return
     # A list of choices: the classes go on each option's input, never on the <div> that wraps a radio list.
-    if widget.get("type") == "select":
+    if widget.get("template_name") == "django/forms/widgets/select.html":
         add_classes(widget["attrs"], SELECT_CLASSES)
     for _group, options, _index in widget["optgroups"]:
         for option in options:
