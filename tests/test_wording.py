@@ -13,8 +13,14 @@ from tests.respondents import invite, page_url, start
 from tests.test_paper import pdf_text
 
 WORDING = {
-    "nl": {"importance": "Hoe belangrijk is “Inspirerende missie en visie” voor jouw CJG?", "deadline": "tot en met {date}"},
-    "en": {"importance": "How important is “Inspiring mission and vision” for your CJG?", "deadline": "up to and including {date}"},
+    "nl": {
+        "importance": "Hoe belangrijk is “Inspirerende missie en visie” voor jouw CJG?",
+        "deadline": "tot en met {date}",
+    },
+    "en": {
+        "importance": "How important is “Inspiring mission and vision” for your CJG?",
+        "deadline": "up to and including {date}",
+    },
 }
 # What the paper form said before: a different question, and a deadline a day early.
 OLD_WORDING = ["voor jou?", "vóór", "to you?", "before"]
@@ -42,9 +48,8 @@ class OneWordingTests(BaseTestCase):
         self.client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
         _invitation, token = invite(self.round, self.round.groups.first(), email=f"{language}@example.nl")
         start(self.client, token)
-        online = "".join(
-            self.client.get(page_url(self.round, page), HTTP_ACCEPT_LANGUAGE=language).content.decode() for page in (0, 1)
-        )
+        pages = [self.client.get(page_url(self.round, page), HTTP_ACCEPT_LANGUAGE=language) for page in (0, 1)]
+        online = "".join(page.content.decode() for page in pages)
         return flat(pdf_text(pdf.content)), flat(online.replace("&ldquo;", "“").replace("&rdquo;", "”"))
 
     def test_the_same_words_online_and_on_paper(self) -> None:

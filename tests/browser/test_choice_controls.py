@@ -15,7 +15,14 @@ from playwright.sync_api import Locator
 from cjgscan.organisations.models import Role
 from tests.browser.helpers import BrowserPage, open_questionnaire
 from tests.browser.test_instrument_browser import log_in
-from tests.factories import load_builtin_instruments, make_membership, make_organisation, make_response, make_round, make_user
+from tests.factories import (
+    load_builtin_instruments,
+    make_membership,
+    make_organisation,
+    make_response,
+    make_round,
+    make_user,
+)
 from tests.respondents import invite
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -60,7 +67,8 @@ def assert_choosing_shows(page: BrowserPage, control: Locator, box: Locator | No
     # The dot or tick itself: at least a tenth of the control's pixels change (a dot of half its size is about 20 %);
     # for a select, the words of the chosen option (a few per cent of its box).
     share = changed_share(control_before, picture(page, control))
-    assert share >= (0.02 if choose == "select" else 0.10), f"{name} looks the same chosen and not chosen ({share:.1%} of its pixels changed)"
+    least = 0.02 if choose == "select" else 0.10
+    assert share >= least, f"{name} looks the same chosen and not chosen ({share:.1%} of its pixels changed)"
     if box is not None and box_before is not None:
         # The whole option: border and background change, so at least a third of it.
         share = changed_share(box_before, picture(page, box))
