@@ -11,14 +11,15 @@ AXE = Axe()
 AXE_OPTIONS: dict[str, Any] = {"resultTypes": ["violations"]}
 # The narrowest phone screen we design for (an iPhone SE / mini); no page may scroll sideways on it.
 PHONE_VIEWPORT = {"width": 375, "height": 740}
-# What is wider than the viewport, to name in the failure (the first few elements that stick out).
+# What sticks out, to name in the failure: elements past the right edge, or whose content overflows them visibly.
 WIDE_ELEMENTS_JS = """() => {
   const limit = document.documentElement.clientWidth;
   return [...document.querySelectorAll("body *")]
-    .filter(el => el.getBoundingClientRect().right > limit + 1)
+    .filter(el => el.getBoundingClientRect().right > limit + 1
+                  || (el.scrollWidth > el.clientWidth + 1 && getComputedStyle(el).overflowX === "visible"))
     .slice(0, 5)
     .map(el => `${el.tagName.toLowerCase()}${el.id ? "#" + el.id : ""}.${[...el.classList].join(".")}`
-              + ` (right edge ${Math.round(el.getBoundingClientRect().right)} px)`);
+              + ` (right edge ${Math.round(el.getBoundingClientRect().right)} px, scroll width ${el.scrollWidth} px)`);
 }"""
 
 
