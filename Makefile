@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 TEST_SECRET_KEY := insecure-key-for-tests-only-0123456789abcdef
 
-.PHONY: demo test bench lint typecheck pytest system-packages messages clean
+.PHONY: demo test bench lint typecheck pytest system-packages messages screenshots clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "cjgscan needs Python 3.11 or newer; set PYTHON=python3.11")'
@@ -48,6 +48,12 @@ bench: $(VENV)/.installed-test
 	$(BIN)/python -m bench.load --duration $${LOAD_DURATION:-60}
 	$(BIN)/python -m bench.exports
 	$(BIN)/python -m bench.report
+
+# Every respondent page and the main coordinator pages as PNG at 375x740 and 1280x900, to look at:
+# test-artifacts/screenshots/ (see tests/browser/screenshots.py).
+screenshots: $(VENV)/.installed-test
+	SECRET_KEY=$(TEST_SECRET_KEY) $(BIN)/python -m pytest tests/browser/screenshots.py -q -p no:cacheprovider --liveserver=127.0.0.1:$${SCREENSHOTS_PORT:-8140}
+	@echo "Screenshots in test-artifacts/screenshots/"
 
 # Regenerate the translation catalogues after changing texts (needs gettext).
 messages: $(VENV)/.installed-test

@@ -80,6 +80,8 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "cjgscan.urls"
+# Adds the NL Design System classes to every radio, checkbox and select (a checked radio is drawn only with them).
+FORM_RENDERER = "cjgscan.lib.forms.UtrechtFormRenderer"
 WSGI_APPLICATION = "cjgscan.wsgi.application"
 
 TEMPLATES = [

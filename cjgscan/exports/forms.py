@@ -6,7 +6,8 @@ from django.utils.translation import gettext_lazy as _
 from cjgscan.exports.tables import ANSWERS, FIGURES
 from cjgscan.exports.writers import CSV, XLSX
 
-RADIO = forms.RadioSelect(attrs={"class": "utrecht-radio-button"})
+# The Utrecht classes come from the form renderer (cjgscan/lib/forms.py).
+RADIO = forms.RadioSelect()
 
 
 class ExportForm(forms.Form):

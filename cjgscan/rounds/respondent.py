@@ -210,11 +210,14 @@ def page_context(questionnaire: Questionnaire, response: Response, page: int) ->
     elif page == 0:
         context["professions"] = questionnaire.profession_list
     else:
-        context["summary"] = [
-            (theme, sum(1 for item in theme.items.all() if item.code in answers), len(theme.items.all()))
-            for theme in questionnaire.themes
-        ]
-        context["unanswered"] = sum(total - done for _theme, done, total in context["summary"])
+        # Per key: answered, total, and the unanswered characteristics, which the review page links to one by one.
+        summary = []
+        for theme in questionnaire.themes:
+            items = theme.items.all()
+            missing = [item for item in items if item.code not in answers]
+            summary.append((theme, len(items) - len(missing), len(items), missing))
+        context["summary"] = summary
+        context["unanswered"] = sum(len(missing) for *_counts, missing in summary)
     return context
 
 

@@ -200,7 +200,7 @@ def _entry_sections(
                 },
                 "importance": radios(
                     f"importance-{theme.code}",
-                    _("How important is key %(number)s?") % {"number": theme.number},
+                    _("How important is “%(title)s” for your CJG?") % {"title": tr(theme.title)},
                     importance,
                 )
                 if questionnaire.round.ask_importance

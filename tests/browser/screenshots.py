@@ -1,0 +1,177 @@
+"""`make screenshots`: every respondent page and the main coordinator pages as PNG, for people to look at.
+
+Not part of the test suite (the file name does not start with test_); run it with `make screenshots`. It writes
+test-artifacts/screenshots/<width>x<height>/<respondent|coordinator>/NN-<page>.png at a phone size (375x740) and a
+desktop size (1280x900), whole pages, from a fresh database with rounds and answers made by tests/factories.py.
+"""
+
+import datetime
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from cjgscan.organisations.models import Role
+from cjgscan.rounds.models import Round
+from tests.browser.helpers import BrowserPage
+from tests.factories import (
+    PASSWORD,
+    load_builtin_instruments,
+    make_membership,
+    make_organisation,
+    make_response,
+    make_round,
+    make_user,
+)
+from tests.respondents import invite
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+OUT = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
+VIEWPORTS = [{"width": 375, "height": 740}, {"width": 1280, "height": 900}]
+SKIP_LINK_UNLESS_FOCUSED = ".utrecht-skip-link:not(:focus) { visibility: hidden; }"
+
+
+class Camera:
+    """Numbered, full-page screenshots of one browser page into one folder."""
+
+    def __init__(self, page: BrowserPage, folder: Path):
+        self.page = page
+        self.folder = folder
+        self.count = 0
+        folder.mkdir(parents=True, exist_ok=True)
+
+    def shoot(self, name: str) -> None:
+        self.page.wait_for_load_state("networkidle")
+        self.count += 1
+        path = str(self.folder / f"{self.count:02d}-{name}.png")
+        # A full-page capture stretches the viewport, which uncovers the skip link parked above it (position: fixed;
+        # top: -200 %); people never see it there, so it is hidden in the picture unless it has focus.
+        self.page.screenshot(path=path, full_page=True, animations="disabled", style=SKIP_LINK_UNLESS_FOCUSED)
+
+
+def each_viewport(browser, live_server, part: str, walk: Callable[[BrowserPage, Camera], None]) -> None:  # type: ignore[no-untyped-def]
+    for viewport in VIEWPORTS:
+        context = browser.new_context(base_url=live_server.url, locale="nl-NL", viewport=viewport)
+        page = BrowserPage(context.new_page())
+        walk(page, Camera(page, OUT / f"{viewport['width']}x{viewport['height']}" / part))
+        context.close()
+
+
+@pytest.fixture(scope="module", autouse=True)
+def fresh_folder() -> None:
+    shutil.rmtree(OUT, ignore_errors=True)
+
+
+def test_respondent_pages(browser, live_server) -> None:  # type: ignore[no-untyped-def]
+    organisation = make_organisation("CJG Voorbeelddorp")
+    round_ = make_round(organisation, ask_profession=True, ask_importance=True)
+    group = round_.groups.first()
+    today = timezone.localdate()
+    closed = make_round(organisation, title="Meting voorjaar", status=Round.Status.CLOSED)
+    later = make_round(
+        organisation, title="Meting volgend jaar", opens_on=today + datetime.timedelta(days=30),
+        closes_on=today + datetime.timedelta(days=60),
+    )  # fmt: skip
+
+    def walk(page: BrowserPage, camera: Camera) -> None:
+        _invitation, token = invite(round_, group, email=f"{camera.folder.parent.name}@example.nl")
+        page.goto(f"/r/{token}/")
+        camera.shoot("link-geopend")  # the landing page where there is one, else the questionnaire's first page
+        if "/vragenlijst/" not in page.url:
+            page.locator("main form[method=post] button[type=submit]").first.click()
+            page.wait_for_url("**/vragenlijst/**")
+        page.locator("label[for='profession-anders']").click()
+        camera.shoot("beroepsgroep")
+        page.get_by_role("button", name="Beginnen").click()
+        page.wait_for_url("**/1/")
+        camera.shoot("sleutel-leeg")
+        for code, option in (("S1.K1", "v3"), ("S1.K2", "v2"), ("S1.K3", "dont_know")):
+            page.locator(f"label[for='item-{code}-{option}']").click()
+            page.locator(f"fieldset[id='kenmerk-{code}'] .site-item-status").get_by_text("Opgeslagen").wait_for()
+        page.locator("input[id='item-S1.K4-v4']").focus()  # to show the focus ring
+        camera.shoot("sleutel-met-antwoorden")
+        page.route("**/opslaan/", lambda route: route.abort("internetdisconnected"))
+        page.locator("label[for='item-S1.K5-v1']").click()
+        page.locator("fieldset[id='kenmerk-S1.K5'] .site-save-error").wait_for()
+        page.locator("fieldset[id='kenmerk-S1.K5']").scroll_into_view_if_needed()
+        camera.shoot("sleutel-niet-opgeslagen")
+        page.unroute("**/opslaan/")
+        questionnaire = page.url.rsplit("/1/", 1)[0]
+        # A tampered form (an answer that is not on the scale) is refused with the error page.
+        page.locator("input[id='item-S1.K6-v1']").evaluate("el => { el.value = 'v9'; el.checked = true; }")
+        page.get_by_role("button", name="Volgende").click()
+        page.wait_for_load_state("load")
+        camera.shoot("fout-niet-opgeslagen")
+        page.goto(f"{questionnaire}/8/")
+        camera.shoot("controleren")
+        page.get_by_role("button", name="Verstuur").click()
+        page.wait_for_url("**/klaar/")
+        camera.shoot("bedankt")
+
+        for name, round_for_link in (("meting-gesloten", closed), ("meting-nog-niet-open", later)):
+            email = f"{name}-{camera.folder.parent.name}@example.nl"
+            _other, other_token = invite(round_for_link, round_for_link.groups.first(), email=email)
+            page.goto(f"/r/{other_token}/")
+            if "/r/" in page.url and page.locator("main form[method=post] button[type=submit]").count():
+                page.locator("main form[method=post] button[type=submit]").first.click()
+            camera.shoot(name)
+        page.goto("/r/" + "x" * 43 + "/")
+        camera.shoot("fout-link-werkt-niet")
+        page.goto(reverse("respondent_resume", args=[round_.uuid]).replace(str(round_.uuid), str(closed.uuid)))
+        camera.shoot("fout-antwoorden-niet-gevonden")
+        page.goto("/bestaat-niet/")
+        camera.shoot("fout-404")
+
+    each_viewport(browser, live_server, "respondent", walk)
+
+
+def test_coordinator_pages(browser, live_server) -> None:  # type: ignore[no-untyped-def]
+    load_builtin_instruments()
+    organisation = make_organisation("CJG Voorbeelddorp")
+    user = make_user("Coby")
+    make_membership(user, organisation, Role.BEHEERDER)
+    round_ = make_round(organisation, title="Meting najaar", ask_importance=True)
+    groups = list(round_.groups.all())
+    answers = ["v1", "v2", "v3", "v4"]
+    for n in range(12):
+        make_response(
+            round_, groups[n % 2], {f"S{k}.K{i}": answers[(n + k + i) % 4] for k in range(1, 4) for i in range(1, 4)},
+            comments={"S1": f"Opmerking {n}"} if n % 4 == 0 else None, importance={"S1": 1 + n % 5},
+        )  # fmt: skip
+    for n in range(3):
+        invite(round_, groups[0], email=f"medewerker{n}@example.nl")
+    base = f"/o/{organisation.uuid}/"
+    round_base = f"{base}metingen/{round_.uuid}/"
+    pages = [
+        ("organisatie", base),
+        ("metingen", f"{base}metingen/"),
+        ("nieuwe-meting", f"{base}metingen/nieuw/"),
+        ("meting", round_base),
+        ("meting-instellingen", f"{round_base}instellingen/"),
+        ("uitnodigingen", f"{round_base}uitnodigingen/"),
+        ("groepslink", reverse("group_link", args=[organisation.uuid, round_.uuid, groups[0].uuid])),
+        ("papieren-invoer", f"{round_base}papier/invoer/"),
+        ("resultaten", f"{round_base}resultaten/"),
+        ("resultaten-sleutel-1", f"{round_base}resultaten/S1/"),
+        ("trend", f"{base}trend/zeven-sleutels/"),
+        ("actieplan", reverse("action_list", args=[organisation.uuid])),
+        ("werksessies", reverse("workshop_list", args=[organisation.uuid])),
+        ("nieuwe-werksessie", reverse("workshop_create", args=[organisation.uuid])),
+    ]
+
+    def walk(page: BrowserPage, camera: Camera) -> None:
+        page.goto("/inloggen/")
+        camera.shoot("inloggen")
+        page.get_by_label("E-mailadres").fill(user.email)
+        page.get_by_label("Wachtwoord").fill(PASSWORD)
+        page.keyboard.press("Enter")
+        page.wait_for_url(f"**{base}")
+        for name, url in pages:
+            page.goto(url)
+            camera.shoot(name)
+
+    each_viewport(browser, live_server, "coordinator", walk)
