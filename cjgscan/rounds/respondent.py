@@ -185,11 +185,16 @@ def start_group(request: HttpRequest, token: str) -> HttpResponse:
 
 
 def respondent_for(request: HttpRequest, round_uuid: uuid.UUID) -> tuple[Round, Response | None, str | None]:
-    round_ = get_object_or_404(Round.objects.select_related("version", "scale"), uuid=round_uuid)
+    # The round alone: what it asks comes from a per-process cache (answers.Questionnaire), and joining the version
+    # (its 40 kB instrument document) and scale would cost every autosave more than the rest of its work.
+    round_ = get_object_or_404(Round, uuid=round_uuid)
     token = read_token_cookie(request, round_)
     if token is None:
         return round_, None, None
-    response = Response.objects.filter(round=round_, token_hash=Response.hash_token(token)).first()
+    try:  # get, not first(): the token hash is unique, and first()'s ORDER BY costs every autosave
+        response = Response.objects.get(round=round_, token_hash=Response.hash_token(token))
+    except Response.DoesNotExist:
+        response = None
     return round_, response, token
 
 
