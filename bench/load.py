@@ -348,6 +348,36 @@ def minimal_steps(port: int, clients: int) -> list[Callable[[], int | None]]:
     return steps
 
 
+def cpu_phases(
+    server: Server, yardstick: Server, seeded: dict[str, Any], clients: int, seconds: float, submits: int
+) -> dict[str, dict[str, Any]]:
+    """Minimal view, autosave and submit in turn, three times over, added up per kind: on a shared machine the
+    others' load changes by the minute, and taking turns gives each kind the same share of it."""
+    rounds = 3
+    totals: dict[str, dict[str, Any]] = {}
+    for _round in range(rounds):
+        phases = {
+            "minimal": lambda: cpu_phase(yardstick, minimal_steps(yardstick.port, clients), seconds / rounds),
+            "autosave": lambda: cpu_phase(
+                server, [Autosaver(server.port, seeded, n) for n in range(clients)], seconds / rounds
+            ),
+            "submit": lambda: cpu_phase(
+                server, submit_steps(server.port, seeded, clients, max(1, submits // rounds // clients)), None
+            ),
+        }
+        for kind, run in phases.items():
+            phase = run()
+            total = totals.setdefault(kind, {"requests": 0, "cpu": 0.0, "statuses": defaultdict(int), "errors": []})
+            total["requests"] += phase["requests"]
+            total["cpu"] += phase["cpu"]
+            total["errors"] += phase["errors"]
+            for status, count in phase["statuses"].items():
+                total["statuses"][status] += count
+    for total in totals.values():
+        total["per_request"] = total["cpu"] / total["requests"] if total["requests"] else float("nan")
+    return totals
+
+
 def shipped_env(env: dict[str, str]) -> dict[str, str]:
     """The product's own settings module, as `cjgscan serve` chooses it when nothing is set."""
     return {k: v for k, v in env.items() if k != "DJANGO_SETTINGS_MODULE"}
@@ -363,21 +393,19 @@ def run_load(database: str, duration: float, respondents: int, cpu_seconds: floa
     try:
         seeded = served.prepare(env, respondents=1)
         served.manage(yardstick_env, "migrate", "--run-syncdb", "-v0")  # the minimal view's table
-        log = data_dir / "serve.log"
-        # `cjgscan serve` with nothing but the address: the shipped workers, timeout and request limits.
-        with Server(env, workers=None, timeout=None, log=log) as server:
+        log, yardstick_log = data_dir / "serve.log", data_dir / "serve-minimal.log"
+        # `cjgscan serve` with nothing but the address: the shipped workers, timeout and request limits. The
+        # yardstick runs beside it, idle while the product is measured and the other way round.
+        with (
+            Server(env, workers=None, timeout=None, log=log) as server,
+            Server(yardstick_env, workers=None, timeout=None, log=yardstick_log) as yardstick,
+        ):
             workers = len(server.worker_pids())
             load = load_phase(server.port, seeded, respondents, duration)
-            autosavers: list[Callable[[], int | None]] = [Autosaver(server.port, seeded, n) for n in range(respondents)]
-            autosave = cpu_phase(server, autosavers, cpu_seconds)
-            per_client = max(1, submits // respondents)
-            submit = cpu_phase(server, submit_steps(server.port, seeded, respondents, per_client), None)
-        yardstick_log = data_dir / "serve-minimal.log"
-        with Server(yardstick_env, workers=None, timeout=None, log=yardstick_log) as yardstick:
-            # Warm up every worker (imports, URL resolver, database connection) before the measured window,
-            # as the product's workers are warm after the load phase.
+            # Warm up the yardstick's workers (imports, URL resolver, database connection), as the product's are
+            # warm after the load phase.
             cpu_phase(yardstick, minimal_steps(yardstick.port, respondents), 3)
-            minimal = cpu_phase(yardstick, minimal_steps(yardstick.port, respondents), cpu_seconds)
+            cpu = cpu_phases(server, yardstick, seeded, respondents, cpu_seconds, submits)
         server_log = log.read_text(errors="replace") + yardstick_log.read_text(errors="replace")
         db = Database(data_dir, url)
         problems = check_ledger(db, seeded["round_id"], load["ledger"])
@@ -393,7 +421,7 @@ def run_load(database: str, duration: float, respondents: int, cpu_seconds: floa
             "raw_rate": raw_rate,
             "workers": workers,
             "version": db_version(db, database),
-            "cpu": {"autosave": autosave, "submit": submit, "minimal": minimal},
+            "cpu": cpu,
         }
     finally:
         served.OBSERVER = None
