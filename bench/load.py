@@ -3,14 +3,25 @@
     python -m bench.load                         # SQLite; with DATABASE_URL also PostgreSQL
     python -m bench.load --duration 20 --respondents 50 --databases sqlite,postgresql
 
-For each database it starts `cjgscan serve` (gunicorn) in a subprocess on a fresh database, lets N simulated
-respondents open the group link, autosave every key and submit, over and over, while a reader keeps the results
-dashboard open. It prints p50/p99 latencies, the number of 5xx replies and "database is locked" errors (both must be
-0), the submit throughput as a ratio to the raw database doing the same inserts in the same run, and checks the
-ledger: every acknowledged submission (with a hash of its answers) is in the database exactly once, complete.
+For each database it starts `cjgscan serve` exactly as shipped (no options but the address: its own workers,
+timeout and request limits) on a fresh database, and runs four phases:
+
+1. **load**: N simulated respondents open the group link, autosave every key and submit, over and over, while a
+   reader keeps the results dashboard open. Printed: p50/p99 latencies, 5xx replies and "database is locked"
+   errors (both must be 0), the submit throughput as a ratio to the raw database doing the same inserts, and the
+   ledger: every acknowledged submission (with a hash of its answers) is in the database exactly once, complete.
+2. **autosave** and 3. **submit**: N clients do only that request, and the CPU time the server's worker processes
+   spent (from /proc, dead workers included through the master's cutime) is divided by the number of requests.
+4. **minimal**: the same, against a second `cjgscan serve` with the same command line whose settings
+   (bench/settings.py, chosen by DJANGO_SETTINGS_MODULE, which only this benchmark sets) add one view: the whole
+   middleware stack, session and CSRF check, one INSERT, a short reply (bench/minimal/).
+
+Autosave and submit are then reported as multiples of the minimal view's CPU per request (target: at most 2×).
 """
 
 import argparse
+import html.parser
+import itertools
 import os
 import platform
 import random
@@ -22,11 +33,27 @@ import time
 import urllib.parse
 import uuid
 from collections import defaultdict
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from tests import served
-from tests.served import CSRF_FIELD, Database, Respondent, Server, answers_hash, app_env, check_ledger, fill_in
+from tests.served import (
+    CSRF_FIELD,
+    Database,
+    Respondent,
+    Server,
+    answers_hash,
+    app_env,
+    check_ledger,
+    fill_in,
+)
+
+CPU_TARGET = 2.0  # autosave and submit at most this many times the minimal view's server CPU per request
+P99_TARGET = 0.300  # seconds, autosave in the load phase
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+# Forms on every page that are not how a respondent starts: the language switch and the log-out button.
+NOT_A_START_FORM = ("/taal/", "/uitloggen/")
 
 
 class Recorder:
@@ -44,11 +71,72 @@ class Recorder:
             if path.endswith("/opslaan/")
             else "submit"
             if path.endswith("/verzenden/")
+            else "minimal"
+            if path.startswith("/bench/")
             else "open link + page"
         )
         with self.lock:
             self.latencies[kind].append(seconds)
             self.statuses[status] += 1
+
+    def five_xx(self) -> int:
+        return sum(n for status, n in self.statuses.items() if status >= 500)
+
+
+class Forms(html.parser.HTMLParser):
+    """The POST forms of a page: [(action, {field: value})], hidden inputs and the first submit button."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.forms: list[tuple[str, dict[str, str]]] = []
+        self.open: tuple[str, dict[str, str]] | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        attr = {name: value or "" for name, value in attrs}
+        if tag == "form" and attr.get("method", "get").lower() == "post":
+            self.open = (attr.get("action", ""), {})
+            self.forms.append(self.open)
+        elif self.open is not None and "name" in attr:
+            fields = self.open[1]
+            kind = attr.get("type", "submit" if tag == "button" else "text").lower()
+            if tag == "input" and kind == "hidden":
+                fields[attr["name"]] = attr.get("value", "")
+            elif kind == "submit" and not any(key.startswith("\0button") for key in fields):
+                fields[attr["name"]] = attr.get("value", "")
+                fields["\0button"] = ""  # remember that a button was chosen; removed before sending
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "form":
+            self.open = None
+
+
+def start_form(body: str, path: str) -> tuple[str, dict[str, str]] | None:
+    """The form a landing page asks the respondent to send to begin (a POST with a CSRF token), if any."""
+    parser = Forms()
+    parser.feed(body)
+    for action, fields in parser.forms:
+        target = urllib.parse.urlsplit(action).path or path
+        if "csrfmiddlewaretoken" in fields and not target.startswith(NOT_A_START_FORM):
+            return target, {k: v for k, v in fields.items() if k != "\0button"}
+    return None
+
+
+class BenchRespondent(Respondent):
+    def open_link(self, path: str) -> int:
+        """Open a link as a browser does: follow redirects; a landing page with a start button (a POST form) is
+        sent, as the respondent's click; then the questionnaire page's CSRF token is kept for the autosaves."""
+        status, headers, body = served.request(self.port, "GET", path, cookies=self.cookies)
+        if status == 200 and (form := start_form(body, path)) is not None:
+            target, fields = form
+            status, headers, body = served.request(self.port, "POST", target, fields, cookies=self.cookies)
+        for _hop in range(5):
+            if status not in (301, 302, 303):
+                break
+            status, headers, body = served.request(self.port, "GET", self.follow(headers), cookies=self.cookies)
+        match = CSRF_FIELD.search(body)
+        if match:
+            self.csrf = match.group(1)
+        return status
 
 
 def percentile(values: list[float], fraction: float) -> float:
@@ -70,6 +158,80 @@ def machine() -> str:
     )
 
 
+def proc_times(pid: int) -> tuple[int, int, int, int]:
+    """(utime, stime, cutime, cstime) in clock ticks, from /proc/<pid>/stat (fields 14-17)."""
+    text = Path(f"/proc/{pid}/stat").read_text()
+    fields = text[text.rindex(")") + 2 :].split()  # the command name in parentheses may contain spaces
+    utime, stime, cutime, cstime = (int(value) for value in fields[11:15])
+    return utime, stime, cutime, cstime
+
+
+def worker_cpu(server: Server) -> float:
+    """CPU seconds the server's worker processes have used so far: the living workers' own time plus, through the
+    gunicorn master's cutime/cstime, that of the workers it has reaped (restarted after --max-requests). The
+    master's own time (it only supervises) is left out."""
+    assert server.process is not None
+    _utime, _stime, cutime, cstime = proc_times(server.process.pid)
+    ticks = cutime + cstime
+    for pid in server.worker_pids():
+        try:
+            utime, stime, _cutime, _cstime = proc_times(pid)
+        except (FileNotFoundError, ProcessLookupError):
+            continue  # exited between the listing and the read; the master's cutime gets it once reaped
+        ticks += utime + stime
+    return ticks / CLOCK_TICKS
+
+
+def cpu_phase(server: Server, steps: list[Callable[[], int | None]], seconds: float | None) -> dict[str, Any]:
+    """Run each step (one request; returns its status, or None when it has nothing left to do) in its own thread
+    for `seconds` (or until all are done) and measure the workers' CPU over exactly that window."""
+    statuses: dict[int, int] = defaultdict(int)
+    errors: list[str] = []
+    lock = threading.Lock()
+    stop = threading.Event()
+    barrier = threading.Barrier(len(steps) + 1)
+
+    def loop(step: Callable[[], int | None]) -> None:
+        barrier.wait()
+        while not stop.is_set():
+            try:
+                status = step()
+            except OSError as error:
+                with lock:
+                    errors.append(repr(error))
+                continue
+            if status is None:
+                return
+            with lock:
+                statuses[status] += 1
+
+    threads = [threading.Thread(target=loop, args=(step,)) for step in steps]
+    for thread in threads:
+        thread.start()
+    cpu_before = worker_cpu(server)
+    started = time.monotonic()
+    barrier.wait()
+    if seconds is None:
+        for thread in threads:
+            thread.join()
+    else:
+        time.sleep(seconds)
+        stop.set()
+        for thread in threads:
+            thread.join(120)
+    elapsed = time.monotonic() - started
+    cpu = worker_cpu(server) - cpu_before
+    requests = sum(statuses.values())
+    return {
+        "requests": requests,
+        "statuses": dict(statuses),
+        "errors": errors,
+        "cpu": cpu,
+        "per_request": cpu / requests if requests else float("nan"),
+        "elapsed": elapsed,
+    }
+
+
 def log_in(port: int, seeded: dict[str, Any]) -> dict[str, str]:
     cookies: dict[str, str] = {}
     _status, _headers, body = served.request(port, "GET", "/inloggen/", cookies=cookies)
@@ -81,79 +243,187 @@ def log_in(port: int, seeded: dict[str, Any]) -> dict[str, str]:
     return cookies
 
 
-def run_load(database: str, duration: float, respondents: int, workers: int) -> dict[str, Any]:
+def opened(port: int, seeded: dict[str, Any]) -> BenchRespondent:
+    person = BenchRespondent(port, seeded["round"])
+    status = person.open_link(f"/g/{seeded['group_token']}/")
+    assert status == 200 and person.csrf, f"opening the group link gave {status}"
+    return person
+
+
+def load_phase(port: int, seeded: dict[str, Any], respondents: int, duration: float) -> dict[str, Any]:
+    """Respondents open the link, answer every key and submit, again and again; a reader watches the dashboard."""
+    recorder = Recorder()
+    served.OBSERVER = recorder.observe
+    ledger: dict[str, str] = {}
+    ledger_lock = threading.Lock()
+    stop = threading.Event()
+    start_barrier = threading.Barrier(respondents + 1)
+
+    def respondent_loop(n: int) -> None:
+        rng = random.Random(n)
+        start_barrier.wait()
+        while not stop.is_set():
+            try:
+                person = BenchRespondent(port, seeded["round"])
+                if person.open_link(f"/g/{seeded['group_token']}/") != 200:
+                    continue
+                worst, answers, comments = fill_in(person, seeded, rng, marker=f"r{n}")
+                if worst != 200:
+                    continue
+                status, location = person.submit()
+                if status == 302 and location.endswith("/klaar/"):
+                    with ledger_lock:
+                        ledger[person.token()] = answers_hash(answers, comments)
+            except OSError as error:
+                with recorder.lock:
+                    recorder.errors.append(repr(error))
+
+    def dashboard_loop() -> None:
+        cookies = log_in(port, seeded)
+        path = f"/o/{seeded['org']}/metingen/{seeded['round']}/resultaten/"
+        start_barrier.wait()
+        while not stop.is_set():
+            status, _headers, _body = served.request(port, "GET", path, cookies=cookies)
+            assert status == 200, status
+            time.sleep(0.5)
+
+    threads = [threading.Thread(target=respondent_loop, args=(n,)) for n in range(respondents)]
+    threads.append(threading.Thread(target=dashboard_loop))
+    try:
+        for thread in threads:
+            thread.start()
+        started = time.monotonic()
+        time.sleep(duration)
+        stop.set()
+        for thread in threads:
+            thread.join(120)
+        elapsed = time.monotonic() - started
+    finally:
+        served.OBSERVER = None
+    return {"recorder": recorder, "ledger": ledger, "elapsed": elapsed}
+
+
+class Autosaver:
+    """One opened questionnaire, autosaving its keys in turn (one POST per key, as htmx does)."""
+
+    def __init__(self, port: int, seeded: dict[str, Any], n: int):
+        self.person = opened(port, seeded)
+        self.rng = random.Random(1000 + n)
+        self.options = seeded["options"]
+        self.pages = itertools.cycle(seeded["themes"])
+
+    def __call__(self) -> int:
+        theme = next(self.pages)
+        data = {f"item-{code}": self.rng.choice(self.options) for code in theme["items"]}
+        data[f"comment-{theme['code']}"] = f"cpu {self.rng.randrange(10**6)}"
+        return self.person.autosave(theme["page"], data)
+
+
+def submit_steps(port: int, seeded: dict[str, Any], clients: int, each: int) -> list[Callable[[], int | None]]:
+    """`each` opened questionnaires per client, sent one after the other; None when a client has sent them all."""
+    steps = []
+    for _n in range(clients):
+        queue = [opened(port, seeded) for _ in range(each)]
+
+        def step(queue: list[BenchRespondent] = queue) -> int | None:
+            return queue.pop().submit()[0] if queue else None
+
+        steps.append(step)
+    return steps
+
+
+def minimal_steps(port: int, clients: int) -> list[Callable[[], int | None]]:
+    steps = []
+    for n in range(clients):
+        cookies: dict[str, str] = {}
+        _status, _headers, body = served.request(port, "GET", "/bench/minimal/", cookies=cookies)
+        match = CSRF_FIELD.search(body)
+        assert match, "no CSRF token from the minimal view"
+        form = {"csrfmiddlewaretoken": match.group(1), "value": f"client {n}"}
+
+        def step(cookies: dict[str, str] = cookies, form: dict[str, str] = form) -> int:
+            return served.request(port, "POST", "/bench/minimal/", form, cookies=cookies)[0]
+
+        steps.append(step)
+    return steps
+
+
+def cpu_phases(
+    server: Server, yardstick: Server, seeded: dict[str, Any], clients: int, seconds: float, submits: int
+) -> dict[str, dict[str, Any]]:
+    """Minimal view, autosave and submit in turn, three times over, added up per kind: on a shared machine the
+    others' load changes by the minute, and taking turns gives each kind the same share of it."""
+    rounds = 3
+    totals: dict[str, dict[str, Any]] = {}
+    for _round in range(rounds):
+        phases = {
+            "minimal": lambda: cpu_phase(yardstick, minimal_steps(yardstick.port, clients), seconds / rounds),
+            "autosave": lambda: cpu_phase(
+                server, [Autosaver(server.port, seeded, n) for n in range(clients)], seconds / rounds
+            ),
+            "submit": lambda: cpu_phase(
+                server, submit_steps(server.port, seeded, clients, max(1, submits // rounds // clients)), None
+            ),
+        }
+        for kind, run in phases.items():
+            phase = run()
+            total = totals.setdefault(kind, {"requests": 0, "cpu": 0.0, "statuses": defaultdict(int), "errors": []})
+            total["requests"] += phase["requests"]
+            total["cpu"] += phase["cpu"]
+            total["errors"] += phase["errors"]
+            for status, count in phase["statuses"].items():
+                total["statuses"][status] += count
+    for total in totals.values():
+        total["per_request"] = total["cpu"] / total["requests"] if total["requests"] else float("nan")
+    return totals
+
+
+def shipped_env(env: dict[str, str]) -> dict[str, str]:
+    """The product's own settings module, as `cjgscan serve` chooses it when nothing is set."""
+    return {k: v for k, v in env.items() if k != "DJANGO_SETTINGS_MODULE"}
+
+
+def run_load(database: str, duration: float, respondents: int, cpu_seconds: float, submits: int) -> dict[str, Any]:
     data_dir = Path(tempfile.mkdtemp(prefix=f"cjgscan-load-{database}-"))
     url, drop = "", None
     if database == "postgresql":
         url, drop = postgres_database()
     # All simulated respondents come from 127.0.0.1; real ones come from many addresses, so the flooding limit of
     # group links (RESPONSE_START_LIMIT, docs/rounds.md) is lifted here.
-    env = app_env(data_dir, url, RESPONSE_START_LIMIT="1000000")
+    env = shipped_env(app_env(data_dir, url, RESPONSE_START_LIMIT="1000000"))
+    yardstick_env = {**env, "DJANGO_SETTINGS_MODULE": "bench.settings"}
     try:
         seeded = served.prepare(env, respondents=1)
-        recorder = Recorder()
-        served.OBSERVER = recorder.observe
-        ledger: dict[str, str] = {}
-        ledger_lock = threading.Lock()
-        stop = threading.Event()
-        start_barrier = threading.Barrier(respondents + 1)
-
-        def respondent_loop(n: int, port: int) -> None:
-            rng = random.Random(n)
-            start_barrier.wait()
-            while not stop.is_set():
-                try:
-                    person = Respondent(port, seeded["round"])
-                    if person.open_link(f"/g/{seeded['group_token']}/") != 200:
-                        continue
-                    worst, answers, comments = fill_in(person, seeded, rng, marker=f"r{n}")
-                    if worst != 200:
-                        continue
-                    status, location = person.submit()
-                    if status == 302 and location.endswith("/klaar/"):
-                        with ledger_lock:
-                            ledger[person.token()] = answers_hash(answers, comments)
-                except OSError as error:
-                    with recorder.lock:
-                        recorder.errors.append(repr(error))
-
-        def dashboard_loop(port: int) -> None:
-            cookies = log_in(port, seeded)
-            path = f"/o/{seeded['org']}/metingen/{seeded['round']}/resultaten/"
-            start_barrier.wait()
-            while not stop.is_set():
-                status, _headers, _body = served.request(port, "GET", path, cookies=cookies)
-                assert status == 200, status
-                time.sleep(0.5)
-
-        log = data_dir / "serve.log"
-        with Server(env, workers=workers, log=log) as server:
-            threads = [threading.Thread(target=respondent_loop, args=(n, server.port)) for n in range(respondents)]
-            threads.append(threading.Thread(target=dashboard_loop, args=(server.port,)))
-            for thread in threads:
-                thread.start()
-            started = time.monotonic()
-            time.sleep(duration)
-            stop.set()
-            for thread in threads:
-                thread.join(120)
-            elapsed = time.monotonic() - started
-        served.OBSERVER = None
-        server_log = log.read_text(errors="replace")
+        served.manage(yardstick_env, "migrate", "--run-syncdb", "-v0")  # the minimal view's table
+        log, yardstick_log = data_dir / "serve.log", data_dir / "serve-minimal.log"
+        # `cjgscan serve` with nothing but the address: the shipped workers, timeout and request limits. The
+        # yardstick runs beside it, idle while the product is measured and the other way round.
+        with (
+            Server(env, workers=None, timeout=None, log=log) as server,
+            Server(yardstick_env, workers=None, timeout=None, log=yardstick_log) as yardstick,
+        ):
+            workers = len(server.worker_pids())
+            load = load_phase(server.port, seeded, respondents, duration)
+            # Warm up the yardstick's workers (imports, URL resolver, database connection), as the product's are
+            # warm after the load phase.
+            cpu_phase(yardstick, minimal_steps(yardstick.port, respondents), 3)
+            cpu = cpu_phases(server, yardstick, seeded, respondents, cpu_seconds, submits)
+        server_log = log.read_text(errors="replace") + yardstick_log.read_text(errors="replace")
         db = Database(data_dir, url)
-        problems = check_ledger(db, seeded["round_id"], ledger)
-        raw_rate = raw_inserts(db, seeded, count=max(50, min(len(ledger), 2000)))
+        problems = check_ledger(db, seeded["round_id"], load["ledger"])
+        raw_rate = raw_inserts(db, seeded, count=max(50, min(len(load["ledger"]), 2000)))
         return {
             "database": database,
-            "recorder": recorder,
-            "ledger": len(ledger),
+            "recorder": load["recorder"],
+            "ledger": len(load["ledger"]),
             "problems": problems,
-            "elapsed": elapsed,
+            "elapsed": load["elapsed"],
             "locked": server_log.count("database is locked"),
             "server_errors": server_log.count("Internal Server Error"),
             "raw_rate": raw_rate,
             "workers": workers,
             "version": db_version(db, database),
+            "cpu": cpu,
         }
     finally:
         served.OBSERVER = None
@@ -255,12 +525,13 @@ def raw_inserts(db: Database, seeded: dict[str, Any], count: int) -> float:
 
 
 def report(result: dict[str, Any], respondents: int, duration: float) -> bool:
+    """Print the run's figures; False when something broke (a 5xx, a lock error, a lost or changed submission)."""
     recorder: Recorder = result["recorder"]
-    five_xx = sum(n for status, n in recorder.statuses.items() if status >= 500)
+    five_xx = recorder.five_xx()
     served_rate = result["ledger"] / result["elapsed"]
     print(
         f"\n{result['database']} {result['version']}: {respondents} respondents + 1 dashboard reader for "
-        f"{duration:g} s against cjgscan serve (gunicorn, {result['workers']} workers)"
+        f"{duration:g} s against cjgscan serve as shipped ({result['workers']} workers)"
     )
     print(f"  requests: {sum(recorder.statuses.values()):,}  by status: {dict(sorted(recorder.statuses.items()))}")
     print(
@@ -275,6 +546,9 @@ def report(result: dict[str, Any], respondents: int, duration: float) -> bool:
                 f"  {kind:<18} {len(values):>7,} {statistics.median(values) * 1000:>8.0f} "
                 f"{percentile(values, 0.99) * 1000:>8.0f}"
             )
+    autosaves = recorder.latencies.get("autosave", [])
+    p99 = percentile(autosaves, 0.99) if autosaves else float("inf")
+    print(f"  autosave p99 {p99 * 1000:.0f} ms: {verdict(p99 <= P99_TARGET)} (target ≤ {P99_TARGET * 1000:.0f} ms)")
     print(
         f"  submit throughput: {served_rate:.1f} questionnaires/s served (7 autosaves + submit each); raw database "
         f"doing the same inserts: {result['raw_rate']:.0f}/s; served ÷ raw = {served_rate / result['raw_rate']:.3f}"
@@ -283,14 +557,36 @@ def report(result: dict[str, Any], respondents: int, duration: float) -> bool:
         print(f"  LEDGER: {len(result['problems'])} problems: {result['problems'][:5]}")
     else:
         print(f"  ledger: {result['ledger']:,} acknowledged submissions, each stored exactly once and complete")
-    return not (five_xx or result["locked"] or result["problems"] or recorder.errors)
+    cpu = result["cpu"]
+    minimal = cpu["minimal"]["per_request"]
+    print(f"  server CPU per request ({respondents} clients at once, worker processes' CPU time ÷ requests):")
+    print(f"  {'request':<10} {'requests':>9} {'CPU s':>7} {'ms/request':>11} {'÷ minimal':>10}")
+    ok = True
+    for kind in ("minimal", "autosave", "submit"):
+        phase = cpu[kind]
+        ratio = phase["per_request"] / minimal
+        line = (
+            f"  {kind:<10} {phase['requests']:>9,} {phase['cpu']:>7.1f} {phase['per_request'] * 1000:>11.2f} "
+            f"{ratio:>10.2f}"
+        )
+        if kind != "minimal":
+            line += f"  {verdict(ratio <= CPU_TARGET)} (target ≤ {CPU_TARGET:g}×)"
+        print(line + f"   by status: {dict(sorted(phase['statuses'].items()))}")
+        expected = {"minimal": 200, "autosave": 200, "submit": 302}[kind]
+        ok = ok and set(phase["statuses"]) == {expected} and not phase["errors"]
+    return ok and not (five_xx or result["locked"] or result["problems"] or recorder.errors)
+
+
+def verdict(met: bool) -> str:
+    return "met" if met else "NOT MET"
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--duration", type=float, default=float(os.environ.get("LOAD_DURATION", "60")))
     parser.add_argument("--respondents", type=int, default=int(os.environ.get("LOAD_RESPONDENTS", "50")))
-    parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1) + 1)
+    parser.add_argument("--cpu-seconds", type=float, default=20, help="length of the autosave and minimal phases")
+    parser.add_argument("--submits", type=int, default=500, help="questionnaires sent in the submit phase")
     default = "sqlite,postgresql" if os.environ.get("DATABASE_URL") else "sqlite"
     parser.add_argument("--databases", default=default, help=f"comma-separated (default: {default})")
     args = parser.parse_args()
@@ -299,7 +595,7 @@ def main() -> None:
     for database in args.databases.split(","):
         if database == "postgresql" and not os.environ.get("DATABASE_URL"):
             sys.exit("PostgreSQL needs DATABASE_URL (a server where a database may be created)")
-        result = run_load(database, args.duration, args.respondents, args.workers)
+        result = run_load(database, args.duration, args.respondents, args.cpu_seconds, args.submits)
         ok = report(result, args.respondents, args.duration) and ok
     if not ok:
         sys.exit("load benchmark FAILED: see above")

@@ -119,10 +119,19 @@ def seed(respondents: int) -> dict[str, Any]:
 class Server:
     """`cjgscan serve` on a free port; `stop()` (or leaving the with-block) ends it and its workers."""
 
-    def __init__(self, env: dict[str, str], workers: int = 2, log: Path | None = None, collectstatic: bool = True):
+    def __init__(
+        self,
+        env: dict[str, str],
+        workers: int | None = 2,
+        log: Path | None = None,
+        collectstatic: bool = True,
+        timeout: int | None = 120,
+    ):
+        """workers=None and timeout=None leave them to `cjgscan serve`'s own defaults (the shipped settings)."""
         self.env = env
         self.port = free_port()
         self.workers = workers
+        self.timeout = timeout
         self.log_path = log or Path(tempfile.mkstemp(prefix="cjgscan-serve-", suffix=".log")[1])
         self.collectstatic = collectstatic
         self.process: subprocess.Popen[bytes] | None = None
@@ -133,7 +142,10 @@ class Server:
 
     def start(self, wait: float = 90) -> "Server":
         args = [sys.executable, "-m", "cjgscan.cli", "serve", "--bind", f"127.0.0.1:{self.port}"]
-        args += ["--workers", str(self.workers), "--timeout", "120"]
+        if self.workers is not None:
+            args += ["--workers", str(self.workers)]
+        if self.timeout is not None:
+            args += ["--timeout", str(self.timeout)]
         if not self.collectstatic:
             args.append("--no-collectstatic")
         self.log = self.log_path.open("ab")

@@ -5,14 +5,17 @@ The same field names serve the online questionnaire, the paper data-entry screen
 ``comment-<key id>`` = text, ``importance-<key id>`` = 1…5, ``profession`` = a profession id or ``anders``.
 """
 
+import functools
 import uuid
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from cjgscan.instruments.models import Item, Profession, ScaleOption, Theme
+from cjgscan.lib.upsert import upsert
 from cjgscan.rounds.models import (
     COMMENT_MAX_LENGTH,
     IMPORTANCE_CHOICES,
@@ -39,19 +42,51 @@ class ParsedAnswers:
     errors: list[str] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class InstrumentData:
+    """The parts of an instrument version and scale a questionnaire asks, as loaded once per process."""
+
+    themes: tuple[Theme, ...]  # in page order, each with its items prefetched
+    items: dict[str, Item]
+    options: tuple[ScaleOption, ...]
+    professions: tuple[Profession, ...]
+
+
+# What a round asks is kept per worker process instead of being read again (51 items, 7 keys and their translated
+# texts decoded from JSON) on every autosave: an instrument version is never changed once loaded (new content makes a
+# new version, see InstrumentVersion) and cannot be deleted while a round uses it (PROTECT). The key is the round's
+# random uuid with its version and scale ids, so a round moved to another scale or version gets a new entry, and a
+# test database that hands out the same integer ids again after a rollback is never served stale data.
+@functools.lru_cache(maxsize=64)
+def _instrument_data(round_uuid: uuid.UUID, version_id: int, scale_id: int) -> InstrumentData:
+    themes = tuple(Theme.objects.filter(version_id=version_id).prefetch_related("items").order_by("number"))
+    return InstrumentData(
+        themes=themes,
+        items={item.code: item for theme in themes for item in theme.items.all()},
+        options=tuple(ScaleOption.objects.filter(scale_id=scale_id).order_by("position")),
+        professions=tuple(Profession.objects.filter(version_id=version_id).order_by("position")),
+    )
+
+
+def instrument_data(round_: Round) -> InstrumentData:
+    return _instrument_data(round_.uuid, round_.version_id, round_.scale_id)
+
+
 class Questionnaire:
-    """What a round asks: its keys, items, answer options and professions, loaded in a few queries."""
+    """What a round asks: its keys, items, answer options and professions.
+
+    The instrument's rows are shared between requests of one process (see _instrument_data): read them, never
+    change them; the lists and dicts here are this questionnaire's own."""
 
     def __init__(self, round_: Round):
         self.round = round_
-        self.themes: list[Theme] = list(round_.version.themes.prefetch_related("items").order_by("number"))
-        self.items: dict[str, Item] = {item.code: item for theme in self.themes for item in theme.items.all()}
+        data = instrument_data(round_)
+        self.themes: list[Theme] = list(data.themes)
+        self.items: dict[str, Item] = dict(data.items)
         self.themes_by_code: dict[str, Theme] = {theme.code: theme for theme in self.themes}
-        self.options: list[ScaleOption] = list(round_.scale.options.order_by("position"))
+        self.options: list[ScaleOption] = list(data.options)
         self.options_by_code: dict[str, ScaleOption] = {option.code: option for option in self.options}
-        self.profession_list: list[Profession] = (
-            list(round_.version.professions.order_by("position")) if round_.ask_profession else []
-        )
+        self.profession_list: list[Profession] = list(data.professions) if round_.ask_profession else []
         self.professions: dict[str, str] = {p.code: p.name.get("nl", p.code) for p in self.profession_list}
 
     @property
@@ -122,41 +157,52 @@ class Questionnaire:
 
 def save_answers(response: Response, parsed: ParsedAnswers) -> None:
     """Store parsed answers on a response that is locked by the caller (inside a transaction)."""
-    assert not parsed.errors
-    if parsed.answers:
-        Answer.objects.bulk_create(
-            [
-                Answer(response=response, item_id=item_id, option=option, value=option.value)
-                for item_id, option in parsed.answers.items()
-            ],
-            update_conflicts=True,
-            unique_fields=["response", "item"],
-            update_fields=["option", "value"],
-        )
-    for field_name, values in (("comment", parsed.comments), ("importance", parsed.importance)):
-        if values:
-            ThemeAnswer.objects.bulk_create(
-                [
-                    ThemeAnswer(response=response, theme_id=theme_id, **{field_name: v})
-                    for theme_id, v in values.items()
-                ],
-                update_conflicts=True,
-                unique_fields=["response", "theme"],
-                update_fields=[field_name],
-            )
+    store_answers(response.pk, parsed)
     if parsed.profession is not None and parsed.profession != response.profession:
         response.profession = parsed.profession
         response.save(update_fields=["profession"])
 
 
-def do_save_answers(response_id: uuid.UUID, parsed: ParsedAnswers, page: int | None = None) -> Response:
+def store_answers(response_id: uuid.UUID, parsed: ParsedAnswers) -> None:
+    """The answers, comments and importances of `parsed` (not the profession), each replacing an earlier one."""
+    assert not parsed.errors
+    upsert(
+        Answer,
+        [
+            {"response_id": response_id, "item_id": item_id, "option_id": option.pk, "value": option.value}
+            for item_id, option in parsed.answers.items()
+        ],
+        unique=["response", "item"],
+        update=["option", "value"],
+    )
+    # A comment and an importance are saved separately (different controls), so each changes only its own column.
+    for field_name, values in (("comment", parsed.comments), ("importance", parsed.importance)):
+        upsert(
+            ThemeAnswer,
+            [{"response_id": response_id, "theme_id": theme_id, field_name: v} for theme_id, v in values.items()],
+            unique=["response", "theme"],
+            update=[field_name],
+        )
+
+
+def do_save_answers(response_id: uuid.UUID, parsed: ParsedAnswers, page: int | None = None) -> None:
     """Save answers to an unsubmitted response, all or nothing; raises AlreadySubmitted after submit."""
     with transaction.atomic():
-        response = Response.objects.select_for_update().get(pk=response_id)
-        if response.is_submitted:
+        # The lock makes a parallel submit wait for this save, or this save see the submit. Three columns and no
+        # model instance: this runs on every autosave.
+        status, profession, last_page = (
+            Response.objects.select_for_update()
+            .filter(pk=response_id)
+            .values_list("status", "profession", "last_page")
+            .get()
+        )
+        if status == Response.Status.SUBMITTED:
             raise AlreadySubmitted
-        save_answers(response, parsed)
-        if page is not None and page != response.last_page:
-            response.last_page = page
-            response.save(update_fields=["last_page"])
-        return response
+        store_answers(response_id, parsed)
+        changes: dict[str, Any] = {}
+        if parsed.profession is not None and parsed.profession != profession:
+            changes["profession"] = parsed.profession
+        if page is not None and page != last_page:
+            changes["last_page"] = page
+        if changes:
+            Response.objects.filter(pk=response_id).update(**changes)

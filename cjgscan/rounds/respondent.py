@@ -158,7 +158,9 @@ def go_to_questionnaire(round_: Round, token: str) -> HttpResponse:
 
 
 def respondent_for(request: HttpRequest, round_uuid: uuid.UUID) -> tuple[Round, Response | None, str | None]:
-    round_ = get_object_or_404(Round.objects.select_related("version", "scale"), uuid=round_uuid)
+    # The round alone: what it asks comes from a per-process cache (answers.Questionnaire), and joining the version
+    # (its 40 kB instrument document) and scale would cost every autosave more than the rest of its work.
+    round_ = get_object_or_404(Round, uuid=round_uuid)
     token = read_token_cookie(request, round_)
     if token is None:
         return round_, None, None
