@@ -25,6 +25,7 @@ from tests.factories import (
     make_response,
     make_round,
     make_user,
+    release,
 )
 from tests.respondents import invite
 
@@ -142,6 +143,9 @@ def test_coordinator_pages(browser, live_server) -> None:  # type: ignore[no-unt
             round_, groups[n % 2], {f"S{k}.K{i}": answers[(n + k + i) % 4] for k in range(1, 4) for i in range(1, 4)},
             comments={"S1": f"Opmerking {n}"} if n % 4 == 0 else None, importance={"S1": 1 + n % 5},
         )  # fmt: skip
+    release(round_)  # results are shown as released; the two answers after it wait for the next release
+    for n in range(2):
+        make_response(round_, groups[n], {"S1.K1": "v2"})
     for n in range(3):
         invite(round_, groups[0], email=f"medewerker{n}@example.nl")
     base = f"/o/{organisation.uuid}/"
