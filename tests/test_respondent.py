@@ -1,6 +1,7 @@
 """The respondent's questionnaire through HTTP: tokens, pages, autosave, submit, bad input."""
 
 import datetime
+import re
 
 from django.test import Client
 from django.urls import reverse
@@ -217,3 +218,13 @@ class QuestionnaireTests(RespondentTestCase):
         self.save_page(1, {"item-S1.K1": "v4", "item-S1.K2": "v4"})
         page = self.client.get(page_url(self.round, 8))
         self.assertContains(page, "49 kenmerken hebben nog geen antwoord")
+
+    def test_every_questionnaire_page_has_a_plain_title(self) -> None:
+        # The browser's tab shows the <title> as text: markup in it would be read out and shown literally.
+        self.save_page(1, {"item-S1.K1": "v4"})
+        for number in range(9):
+            page = self.client.get(page_url(self.round, number))
+            title = re.search(r"<title>(.*?)</title>", page.content.decode(), re.S)
+            assert title is not None, number
+            self.assertNotIn("<", title[1], number)
+            self.assertIn(self.round.title, title[1], number)

@@ -49,6 +49,9 @@ class BrowserPage:
         results = AXE.run(self.page, options=AXE_OPTIONS)
         assert results.violations_count == 0, f"{self.page.url}\n{results.generate_report()}"
         self.check_fits_a_phone()
+        # The tab shows the title as text: markup there means a template block was left open.
+        title = self.page.title()
+        assert title and "<" not in title, f"{self.page.url} has the title {title[:200]!r}"
         self.checked.append(self.page.url)
 
     def check_fits_a_phone(self) -> None:
