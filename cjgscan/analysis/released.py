@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from cjgscan.analysis.release import OVER_TIME, PROTECTS, TOO_SMALL, Cohort, Decision, Layout, decide
 from cjgscan.instruments.i18n import tr
+from cjgscan.lib.words import join_words
 from cjgscan.rounds.models import OTHER_PROFESSION, Release, RespondentGroup, Response, Round
 
 OTHER = "other"
@@ -123,12 +124,6 @@ class ReleasedView:
         return {code: cell.key for cell in self.profession_cells or [] for code in cell.members}  # type: ignore[misc]
 
 
-def _join(names: Sequence[str]) -> str:
-    if len(names) <= 1:
-        return "".join(names)
-    return _("%(list)s and %(last)s") % {"list": ", ".join(names[:-1]), "last": names[-1]}
-
-
 def released_view(round_: Round) -> ReleasedView:
     """What the latest release of the round shows. Three queries."""
     release = round_.latest_release()
@@ -175,7 +170,9 @@ def _folding_words(
     small = [groups[pk].name for pk in cell if notes.get(str(pk)) == TOO_SMALL]
     reasons = []
     if small:
-        reasons.append(_("%(groups)s had fewer than %(min)s respondents") % {"groups": _join(small), "min": minimum})
+        reasons.append(
+            _("%(groups)s had fewer than %(min)s respondents") % {"groups": join_words(small), "min": minimum}
+        )
     if any(notes.get(str(pk)) == PROTECTS for pk in cell):
         reasons.append(_("a small group could otherwise be derived by subtracting the other columns"))
     if any(notes.get(str(pk)) == OVER_TIME for pk in cell) or not reasons:
@@ -186,7 +183,10 @@ def _folding_words(
             )
             % {"min": minimum}
         )
-    return _("%(groups)s are shown together: %(reasons)s.") % {"groups": _join(names), "reasons": "; ".join(reasons)}
+    return _("%(groups)s are shown together: %(reasons)s.") % {
+        "groups": join_words(names),
+        "reasons": "; ".join(reasons),
+    }
 
 
 def _profession_cells(
@@ -216,7 +216,7 @@ def _profession_cells(
                     "%(professions)s are shown together: otherwise, with the groups, they would single out fewer "
                     "than %(min)s respondents."
                 )
-                % {"professions": _join(labels), "min": minimum}
+                % {"professions": join_words(labels), "min": minimum}
             )
         cells.append(Cell(key, label, tuple(cell), size))
     return cells

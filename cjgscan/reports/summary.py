@@ -14,6 +14,7 @@ from cjgscan.analysis.results import ALL, Gap, RoundResults
 from cjgscan.dashboard.templatetags.results import number, signed
 from cjgscan.instruments.i18n import tr
 from cjgscan.instruments.models import Item, Theme
+from cjgscan.lib.words import join_words
 
 TOP = 3  # how many gaps and changes the summary names
 UNCHANGED = 0.05  # a change that rounds to 0.0 is no change
@@ -30,13 +31,6 @@ class Change:
     @property
     def difference(self) -> float:
         return self.current - self.previous
-
-
-def join_words(parts: Sequence[str]) -> str:
-    """ "a", "a and b", "a, b and c"."""
-    if len(parts) <= 1:
-        return "".join(parts)
-    return _("%(list)s and %(last)s") % {"list": ", ".join(parts[:-1]), "last": parts[-1]}
 
 
 def key_label(theme: Theme) -> str:
