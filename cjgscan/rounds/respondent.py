@@ -164,7 +164,10 @@ def respondent_for(request: HttpRequest, round_uuid: uuid.UUID) -> tuple[Round, 
     token = read_token_cookie(request, round_)
     if token is None:
         return round_, None, None
-    return round_, responses_for_cookie(round_, token).first(), token
+    try:  # get, not first(): the hashes are unique, and first()'s ORDER BY would cost every autosave
+        return round_, responses_for_cookie(round_, token).get(), token
+    except Response.DoesNotExist:
+        return round_, None, token
 
 
 def no_response(request: HttpRequest) -> HttpResponse:
