@@ -34,6 +34,7 @@ def all_entries(document: dict[str, Any]) -> Iterator[dict[str, Any]]:
         yield from theme["items"]
         yield from theme["tips"]
     yield from document["professions"]
+    yield from document.get("glossary", [])
 
 
 def all_texts(node: Any) -> Iterator[dict[str, str]]:

@@ -2,6 +2,7 @@
 
 import hashlib
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -116,6 +117,21 @@ def do_load_document(document: dict[str, Any], filename: str) -> LoadResult:
         return LoadResult(version, created=True)
 
 
+def terms_in(entry: dict[str, Any], glossary: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The glossary entries whose term occurs, as a whole word, in the entry's text or explanation (either language).
+
+    Stored with the item, so that the questionnaire can offer "what does this mean?" without an extra query."""
+    found = []
+    for term in glossary:
+        for language in ("nl", "en"):
+            texts = [entry["text"][language]] + [sub[language] for sub in entry.get("explanation", [])]
+            pattern = re.compile(rf"(?<!\w){re.escape(term['term'][language])}(?!\w)", re.IGNORECASE)
+            if any(pattern.search(text) for text in texts):
+                found.append({"id": term["id"], "term": term["term"], "explanation": term["explanation"]})
+                break
+    return found
+
+
 def _create_parts(version: InstrumentVersion, document: dict[str, Any]) -> None:
     clusters = {
         raw["id"]: Cluster.objects.create(
@@ -150,6 +166,7 @@ def _create_parts(version: InstrumentVersion, document: dict[str, Any]) -> None:
         ScaleOption.objects.bulk_create(options)
     items: list[Item] = []
     tips: list[Tip] = []
+    glossary = document.get("glossary", [])
     for raw_theme in document["themes"]:
         theme = Theme.objects.create(
             version=version,
@@ -159,6 +176,7 @@ def _create_parts(version: InstrumentVersion, document: dict[str, Any]) -> None:
             cluster=clusters.get(raw_theme["cluster"]) if raw_theme["cluster"] else None,
             title=raw_theme["title"],
             description=raw_theme["description"],
+            note=raw_theme.get("note", {}),
             source=raw_theme["source"],
         )
         items += [
@@ -168,6 +186,8 @@ def _create_parts(version: InstrumentVersion, document: dict[str, Any]) -> None:
                 position=n,
                 text=raw["text"],
                 explanation=raw.get("explanation", []),
+                note=raw.get("note", {}),
+                terms=terms_in(raw, glossary),
                 source=raw["source"],
             )
             for n, raw in enumerate(raw_theme["items"], start=1)
@@ -179,6 +199,7 @@ def _create_parts(version: InstrumentVersion, document: dict[str, Any]) -> None:
                 position=n,
                 text=raw["text"],
                 explanation=raw.get("explanation", []),
+                note=raw.get("note", {}),
                 source=raw["source"],
             )
             for n, raw in enumerate(raw_theme["tips"], start=1)

@@ -67,6 +67,11 @@ class InstrumentVersion(models.Model):
     def default_scale(self) -> "Scale | None":
         return self.scales.filter(is_default=True).first()
 
+    @property
+    def glossary(self) -> list[dict[str, Any]]:
+        """Words a reader may not know, with a one-line explanation (the file's optional `glossary`)."""
+        return list(self.document.get("glossary", []))
+
 
 class Cluster(models.Model):
     version = models.ForeignKey(InstrumentVersion, models.CASCADE, related_name="clusters")
@@ -98,6 +103,7 @@ class Theme(models.Model):
     cluster = models.ForeignKey(Cluster, models.PROTECT, null=True, blank=True, related_name="themes")
     title = models.JSONField()
     description = models.JSONField()
+    note = models.JSONField(default=dict, blank=True, help_text="Context for today's reader, in our own words.")
     source = models.CharField(max_length=100)
 
     class Meta:
@@ -116,6 +122,8 @@ class Item(models.Model):
     position = models.PositiveIntegerField()
     text = models.JSONField()
     explanation = models.JSONField(default=list)
+    note = models.JSONField(default=dict, blank=True, help_text="Context for today's reader, in our own words.")
+    terms = models.JSONField(default=list, blank=True, help_text="Glossary entries for words in this item.")
     source = models.CharField(max_length=100)
 
     class Meta:
@@ -132,6 +140,7 @@ class Tip(models.Model):
     position = models.PositiveIntegerField()
     text = models.JSONField()
     explanation = models.JSONField(default=list)
+    note = models.JSONField(default=dict, blank=True, help_text="Context for today's reader, in our own words.")
     source = models.CharField(max_length=100)
 
     class Meta:

@@ -25,6 +25,7 @@ TOP_KEYS = {
     "scales": True,
     "themes": True,
     "professions": True,
+    "glossary": False,
 }
 
 
@@ -111,7 +112,7 @@ class _Checker:
 
     def entries(self, value: Any, where: str, prefix: str | None, text_field: str = "text") -> None:
         """Items, tips, aims: id, text, explanation, source."""
-        keys = {"id": True, text_field: True, "explanation": False, "source": True}
+        keys = {"id": True, text_field: True, "explanation": False, "note": False, "source": True}
         for index, raw in enumerate(self.sequence(value, where)):
             label = f"{where}[{index + 1}]"
             if isinstance(raw, dict) and isinstance(raw.get("id"), str):
@@ -123,6 +124,8 @@ class _Checker:
             self.text(entry.get(text_field), f"{label}.{text_field}")
             if "explanation" in entry:
                 self.texts(entry["explanation"], f"{label}.explanation")
+            if "note" in entry:
+                self.text(entry["note"], f"{label}.note")
             self.string(entry.get("source"), f"{label}.source")
 
 
@@ -145,9 +148,12 @@ def check_document(document: Any, filename: str) -> dict[str, Any]:
         for key in source:
             c.string(source[key], f"source.{key}")
 
-    intro = c.mapping(top.get("introduction"), "introduction", {"text": True, "source": True, "aims": True})
+    intro_keys = {"text": True, "note": False, "source": True, "aims": True}
+    intro = c.mapping(top.get("introduction"), "introduction", intro_keys)
     if intro:
         c.text(intro.get("text"), "introduction.text")
+        if "note" in intro:
+            c.text(intro["note"], "introduction.note")
         c.string(intro.get("source"), "introduction.source")
         c.entries(intro.get("aims"), "introduction.aims", None)
 
@@ -173,6 +179,9 @@ def check_document(document: Any, filename: str) -> dict[str, Any]:
             c.entry_id(profession.get("id"), where)
             c.text(profession.get("name"), f"{where}.name")
             c.string(profession.get("source"), f"{where}.source")
+
+    if "glossary" in top:
+        _check_glossary(c, top["glossary"])
 
     if c.problems:
         raise InstrumentFileError(filename, c.problems)
@@ -239,6 +248,7 @@ def _check_themes(c: _Checker, value: Any, kind: Any, cluster_ids: set[str]) -> 
             "cluster": True,
             "title": True,
             "description": True,
+            "note": False,
             "source": True,
             "items": True,
             "tips": True,
@@ -262,7 +272,33 @@ def _check_themes(c: _Checker, value: Any, kind: Any, cluster_ids: set[str]) -> 
             c.fail(f"{where}.cluster", f"refers to unknown cluster {cluster!r}")
         c.text(theme.get("title"), f"{where}.title")
         c.text(theme.get("description"), f"{where}.description")
+        if "note" in theme:
+            c.text(theme["note"], f"{where}.note")
         c.string(theme.get("source"), f"{where}.source")
         items = c.sequence(theme.get("items"), f"{where}.items", allow_empty=False)
         c.entries(items, f"{where}.items", theme_id)
         c.entries(theme.get("tips"), f"{where}.tips", theme_id)
+
+
+def _check_glossary(c: _Checker, value: Any) -> None:
+    """Words a reader may not know: {id, term, explanation, source}; the term must be unique per language."""
+    terms: dict[str, set[str]] = {"nl": set(), "en": set()}
+    for index, raw in enumerate(c.sequence(value, "glossary")):
+        where = f"glossary[{index + 1}]"
+        if isinstance(raw, dict) and isinstance(raw.get("id"), str):
+            where = f"{where} ({raw['id']})"
+        entry = c.mapping(raw, where, {"id": True, "term": True, "explanation": True, "source": True})
+        if entry is None:
+            continue
+        c.entry_id(entry.get("id"), where)
+        c.text(entry.get("term"), f"{where}.term")
+        c.text(entry.get("explanation"), f"{where}.explanation")
+        c.string(entry.get("source"), f"{where}.source")
+        term = entry.get("term")
+        if isinstance(term, dict):
+            for language, seen in terms.items():
+                word = term.get(language)
+                if isinstance(word, str):
+                    if word.casefold() in seen:
+                        c.fail(f"{where}.term.{language}", f"'{word}' is explained twice")
+                    seen.add(word.casefold())

@@ -29,6 +29,11 @@ def default_groups() -> list[tuple[str, bool]]:
         (str(_("Municipality (policy)")), True),
         (str(_("Board and politics")), True),
         (str(_("Parents and young people")), False),
+        # Groups a CJG works with today (instrument texts v2), offered but not chosen by default.
+        (str(_("Neighbourhood or youth team")), False),
+        (str(_("Education")), False),
+        (str(_("Childcare")), False),
+        (str(_("GP or youth practice nurse (POH-jeugd)")), False),
     ]
 
 
