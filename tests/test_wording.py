@@ -3,6 +3,7 @@ and in English. The round accepts answers on its closing date, so the deadline i
 
 import re
 
+import polib
 from django.conf import settings
 from django.urls import reverse
 from django.utils import formats, translation
@@ -61,3 +62,38 @@ class OneWordingTests(BaseTestCase):
                     self.assertIn(wording["importance"], text)
                     self.assertIn(deadline, text)
                 self.assertEqual([old for old in OLD_WORDING if old in paper], [])
+
+
+# One voice (instrument texts v2): the product says "je/jij/jouw", never "u/uw", and uses one word per thing.
+FORMAL_ADDRESS = re.compile(r"\b(u|uw|U|Uw|UW)\b")
+# Words that named two things, or one thing twice: API keys are tokens (the keys are the seven keys), the plan is
+# the "actieplan", the PDCA phase is "controleren", the consensus word is "eensgezind" (not the scale's "eens").
+CLASHING_WORDS = re.compile(
+    r"API-sleutel|sleutel het|verbeterplan|\bChecken\b|\bchecken\b|“eens”|\bMaak actie\b|Klaar op"
+)
+CATALOGUE = settings.BASE_DIR / "locale" / "nl" / "LC_MESSAGES" / "django.po"
+
+
+def dutch_texts() -> list[tuple[str, str]]:
+    """(where, text) for every Dutch text: the catalogue's translations and the few templates written in Dutch."""
+    texts = [
+        (entry.msgid, text)
+        for entry in polib.pofile(str(CATALOGUE))
+        for text in [entry.msgstr, *entry.msgstr_plural.values()]
+        if text
+    ]
+    for template in settings.BASE_DIR.glob("**/templates/**/*.html"):
+        source = template.read_text(encoding="utf-8")
+        if "{% load i18n" not in source:  # written in one language, e.g. the 503 page served without Django
+            texts.append((str(template), re.sub(r"<[^>]+>", " ", source)))
+    return texts
+
+
+def test_dutch_texts_say_je_never_u() -> None:
+    formal = [(where, text) for where, text in dutch_texts() if FORMAL_ADDRESS.search(text)]
+    assert formal == []
+
+
+def test_dutch_texts_use_one_word_per_thing() -> None:
+    clashing = [(where, text) for where, text in dutch_texts() if CLASHING_WORDS.search(text)]
+    assert clashing == []
