@@ -10,15 +10,18 @@ PostgreSQL's `COPY (SELECT …) TO STDOUT` of the same rows, or on SQLite a raw 
 Memory stays flat when the peak at 10,000 respondents is about the peak at 1,000.
 """
 
+import importlib.metadata
 import os
 import sys
+import tempfile
+import time
 import tracemalloc
 from collections.abc import Callable
 
 from bench.dashboard import best_of, open_database, seed_round, setup_django
 
-SIZES = [1_000, 10_000]
-REPEAT = 3
+SIZES = [int(n) for n in os.environ.get("EXPORT_SIZES", "1000,10000").split(",")]  # e.g. EXPORT_SIZES=100,1000
+REPEAT = int(os.environ.get("EXPORT_REPEAT", "3"))
 
 
 def peak_memory(function: Callable[[], object]) -> int:
@@ -30,6 +33,56 @@ def peak_memory(function: Callable[[], object]) -> int:
         return tracemalloc.get_traced_memory()[1]
     finally:
         tracemalloc.stop()
+
+
+def cpu_seconds(function: Callable[[], object]) -> float:
+    start = time.process_time()
+    function()
+    return time.process_time() - start
+
+
+def compare_engines(round_: object, raw_time: float) -> None:
+    """The same answer rows written by each XLSX library, in this process: CPU seconds and ÷ the raw database."""
+    import xlsxwriter  # type: ignore[import-untyped]
+    from openpyxl import Workbook  # type: ignore[import-untyped]
+
+    from cjgscan.exports.tables import answer_table
+    from cjgscan.lib.xlsx import Column, Sheet, write_workbook
+
+    table = answer_table(round_)  # type: ignore[arg-type]
+    rows = [list(row) for row in table.rows]
+
+    def with_openpyxl() -> None:
+        workbook = Workbook(write_only=True)
+        sheet = workbook.create_sheet(title="Antwoorden")
+        sheet.append(table.header)
+        for row in rows:
+            sheet.append(row)
+        with tempfile.TemporaryFile() as file:
+            workbook.save(file)
+
+    def with_xlsxwriter() -> None:
+        with tempfile.TemporaryFile() as file:
+            workbook = xlsxwriter.Workbook(file, {"constant_memory": True})
+            sheet = workbook.add_worksheet("Antwoorden")
+            sheet.write_row(0, 0, table.header)
+            for number, row in enumerate(rows, start=1):
+                sheet.write_row(number, 0, row)
+            workbook.close()
+
+    def with_ours() -> None:
+        with tempfile.TemporaryFile() as file:
+            write_workbook([Sheet("Antwoorden", [Column(title) for title in table.header], rows)], file)
+
+    print(f"\nwriting the same {len(rows):,} answer rows to XLSX, CPU seconds in this process (÷ raw database):")
+    for name, version, function in (
+        ("openpyxl write-only", importlib.metadata.version("openpyxl"), with_openpyxl),
+        ("XlsxWriter constant_memory", importlib.metadata.version("xlsxwriter"), with_xlsxwriter),
+        ("cjgscan.lib.xlsx", "", with_ours),
+    ):
+        seconds = cpu_seconds(function)
+        print(f"  {name + ' ' + version:<36} {seconds:>7.2f} s  ÷ raw {seconds / raw_time:>5.1f}")
+    print()
 
 
 def main() -> None:
@@ -133,6 +186,8 @@ def main() -> None:
                     f"{raw_time:>8.3f} {seconds / raw_time:>6.1f} {peak / 2**20:>9.1f} {raw_peak / 2**20:>8.2f} "
                     f"{peak / max(raw_peak, 1):>6.1f}"
                 )
+        if size == SIZES[-1]:
+            compare_engines(round_, best_of(lambda pk=round_.pk: raw("antwoorden", pk), REPEAT))
     print()
     growth = SIZES[-1] // SIZES[0]
     for (kind, file_format), (small, large) in peaks.items():

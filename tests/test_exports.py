@@ -38,9 +38,14 @@ def parse_csv(content: bytes, delimiter: str = ";") -> list[list[str]]:
     return list(csv.reader(io.StringIO(content.decode("utf-8-sig")), delimiter=delimiter))
 
 
+# The sheet of the figures workbook that holds the CSV's table (the others: key scores, distribution, explanation).
+TABLE_SHEETS = ("Kenmerken", "Characteristics")
+
+
 def parse_xlsx(content: bytes) -> list[list[Any]]:
+    """The sheet that holds the same table as the CSV: the characteristics (figures) or the answers (the first)."""
     workbook = load_workbook(io.BytesIO(content))
-    sheet = workbook.worksheets[0]
+    sheet = next((s for s in workbook.worksheets if s.title in TABLE_SHEETS), workbook.worksheets[0])
     for row in sheet.iter_rows():
         for cell in row:
             assert cell.data_type != "f", f"a formula in {cell.coordinate}: {cell.value}"

@@ -16,7 +16,8 @@ from django.views.decorators.http import require_GET
 
 from cjgscan.exports.forms import ExportForm
 from cjgscan.exports.tables import ANSWERS, answer_folding, export_table
-from cjgscan.exports.writers import CONTENT_TYPES, CSV, csv_chunks, write_xlsx
+from cjgscan.exports.workbook import write_export_xlsx
+from cjgscan.exports.writers import CONTENT_TYPES, CSV, csv_chunks
 from cjgscan.rounds.access import get_round
 from cjgscan.rounds.models import Round
 
@@ -45,9 +46,9 @@ def round_export(request: HttpRequest, org_uuid: uuid.UUID, round_uuid: uuid.UUI
     kind, file_format = form.cleaned_data["inhoud"], form.cleaned_data["formaat"]
     if kind == ANSWERS and not membership.can_manage:
         raise PermissionDenied
-    table = export_table(round_, kind)
     filename = export_filename(round_, kind, file_format)
     if file_format == CSV:
+        table = export_table(round_, kind)
         response = StreamingHttpResponse(
             csv_chunks(table, form.cleaned_data["scheidingsteken"]), content_type=CONTENT_TYPES[CSV]
         )
@@ -55,6 +56,6 @@ def round_export(request: HttpRequest, org_uuid: uuid.UUID, round_uuid: uuid.UUI
         return response
     # XLSX is a zip file: written whole to a temporary file (deleted when closed), then sent in chunks.
     file = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it
-    write_xlsx(table, file)
+    write_export_xlsx(round_, kind, file)
     file.seek(0)
     return FileResponse(file, as_attachment=True, filename=filename, content_type=CONTENT_TYPES[file_format])

@@ -1,15 +1,12 @@
-"""Tables to CSV (streamed in chunks) and XLSX (openpyxl's write-only mode, into a file): bounded memory.
+"""Tables to CSV, streamed in chunks: bounded memory. XLSX workbooks are made in cjgscan/exports/workbook.py.
 
 Every text cell passes through safe_cell, so nothing a respondent or user typed runs as a formula.
 """
 
 import csv
 import io
-import re
 from collections.abc import Iterator
 from typing import IO, Any
-
-from openpyxl import Workbook  # type: ignore[import-untyped]
 
 from cjgscan.exports.tables import Table
 from cjgscan.lib.spreadsheet import CSV_BOM, safe_cell, safe_row
@@ -23,8 +20,6 @@ CONTENT_TYPES = {
     XLSX: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
 CHUNK_BYTES = 64 * 1024
-# Control characters an XLSX file cannot hold (openpyxl refuses them); tab, newline and return are allowed.
-XML_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
 def csv_number(value: float | int, decimal: str) -> str:
@@ -65,26 +60,7 @@ def csv_chunks(table: Table, delimiter: str = ";") -> Iterator[bytes]:
     yield buffer.getvalue().encode()
 
 
-def xlsx_cell(value: Any) -> Any:
-    if isinstance(value, str):
-        return safe_cell(XML_ILLEGAL.sub("", value))
-    return value
-
-
-def write_xlsx(table: Table, file: IO[bytes]) -> None:
-    """One sheet, written row by row (openpyxl write-only mode keeps no rows in memory)."""
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=table.title[:31])
-    sheet.append([xlsx_cell(value) for value in table.header])
-    for row in table.rows:
-        sheet.append([xlsx_cell(value) for value in row])
-    workbook.save(file)
-
-
-def write_file(table: Table, file_format: str, file: IO[bytes], delimiter: str = ";") -> None:
-    """The bytes a download of this table would give, into an open binary file."""
-    if file_format == XLSX:
-        write_xlsx(table, file)
-        return
+def write_csv(table: Table, file: IO[bytes], delimiter: str = ";") -> None:
+    """The bytes a CSV download of this table would give, into an open binary file (XLSX: exports/workbook.py)."""
     for chunk in csv_chunks(table, delimiter):
         file.write(chunk)

@@ -7,7 +7,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import translation
 
 from cjgscan.exports.tables import ANSWERS, FIGURES, answer_folding, export_table
-from cjgscan.exports.writers import CSV, DELIMITERS, FORMATS, XLSX, write_file
+from cjgscan.exports.workbook import write_export_xlsx
+from cjgscan.exports.writers import CSV, DELIMITERS, FORMATS, XLSX, write_csv
 from cjgscan.rounds.models import Round
 
 
@@ -49,10 +50,12 @@ class Command(BaseCommand):
                     f"Fewer than {round_.min_group_size} respondents have sent their answers: "
                     "the file holds only the column headings."
                 )
-            table = export_table(round_, kind)
             if output == "-":
-                write_file(table, file_format, sys.stdout.buffer, options["delimiter"])
+                write_csv(export_table(round_, kind), sys.stdout.buffer, options["delimiter"])
                 return
             with open(output, "wb") as file:
-                write_file(table, file_format, file, options["delimiter"])
+                if file_format == XLSX:
+                    write_export_xlsx(round_, kind, file)
+                else:
+                    write_csv(export_table(round_, kind), file, options["delimiter"])
         self.stderr.write(f"Written: {output}")
