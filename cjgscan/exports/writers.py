@@ -10,6 +10,7 @@ from typing import IO, Any
 
 from cjgscan.exports.tables import Table
 from cjgscan.lib.spreadsheet import CSV_BOM, safe_cell, safe_row
+from cjgscan.lib.xlsx import TEXT, Column, Sheet, write_workbook
 
 CSV = "csv"
 XLSX = "xlsx"
@@ -58,6 +59,12 @@ def csv_chunks(table: Table, delimiter: str = ";") -> Iterator[bytes]:
             buffer.seek(0)
             buffer.truncate()
     yield buffer.getvalue().encode()
+
+
+def write_xlsx(table: Table, file: IO[bytes]) -> None:
+    """One table as a one-sheet workbook (header in bold, frozen and filtered), e.g. the werksessie's notes."""
+    columns = [Column(str(title), TEXT, 24) for title in table.header]
+    write_workbook([Sheet(table.title, columns, table.rows)], file)
 
 
 def write_csv(table: Table, file: IO[bytes], delimiter: str = ";") -> None:
