@@ -46,7 +46,7 @@ class BigScreenTests(LiveTestCase):
             self.assertNotIn(chrome, page)
         self.assertIn(self.question.text, page)
         self.assertIn(self.workshop.display_code, page)
-        self.assertIn("http://testserver/werksessie/", page)
+        self.assertIn("<span>testserver/</span><span>werksessie/</span>", page)
         self.assertIn('<svg role="img" aria-label="', page)  # the QR code, with a name
         self.assertNotIn("<script>", page)  # only the static file: the CSP allows no inline script
         self.assertIn("/static/workshops/live.js", page)
@@ -201,7 +201,9 @@ class TimerTests(LiveTestCase):
         note = actions.do_add_note(self.fatima, self.question, "Op tijd")
         self.expire()
         late = self.phone.post(self.note_url(), {"text": "Te laat"})
-        self.assertContains(late, nl("The time for this question is up"), status_code=409)
+        self.assertContains(
+            late, nl("The time for this question is up; answers can no longer be added or changed."), status_code=409
+        )
         edit = self.phone.post(self.participant_url("participant_note_edit", note.uuid), {"text": "Gewijzigd"})
         self.assertEqual(edit.status_code, 409)
         delete = self.phone.post(self.participant_url("participant_note_delete", note.uuid))

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from cjgscan.organisations.access import get_membership
 from cjgscan.organisations.models import Membership
-from cjgscan.rounds.paper import qr_svg_inline
+from cjgscan.rounds.paper import qr_svg_inline, without_scheme
 from cjgscan.workshops import actions
 from cjgscan.workshops.access import get_workshop, workshop_of
 from cjgscan.workshops.models import Note, Workshop, WorkshopQuestion
@@ -106,7 +106,8 @@ def workshop_screen(request: HttpRequest, org_uuid: uuid.UUID, workshop_uuid: uu
     context = _context(
         membership,
         workshop,
-        join_url=url,
+        # host and path apart, so that a narrow column breaks the address between them rather than in a word
+        join_address=without_scheme(url).partition("/")[::2],
         qr_svg=qr_svg_inline(f"{url}?code={workshop.code}", _("QR code to join the work session"), scale=0),
         etag=poll_etag(workshop.revision),
         **screen_context(workshop, facilitator=False),
