@@ -14,6 +14,11 @@ def get_workshop(
 ) -> tuple[Membership, Workshop]:
     """Any member may look, coordinators and administrators (rw) change; outsiders get 404, readers 403 on rw."""
     membership = (get_membership_rw if rw else get_membership)(request, org_uuid)
+    return membership, workshop_of(membership, workshop_uuid)
+
+
+def workshop_of(membership: Membership, workshop_uuid: uuid.UUID) -> Workshop:
+    """The organisation's session with its current question, or 404."""
     try:
         workshop = Workshop.objects.select_related("version", "current_question__theme", "current_question__item").get(
             uuid=workshop_uuid, organisation=membership.organisation
@@ -21,4 +26,4 @@ def get_workshop(
     except Workshop.DoesNotExist:
         raise Http404 from None
     workshop.organisation = membership.organisation
-    return membership, workshop
+    return workshop

@@ -1,10 +1,12 @@
 """Writes of the work session: each one function inside a transaction, locking where two requests could race."""
 
+import datetime
 from collections.abc import Iterable
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Max
+from django.db.models import Count, F, Max
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cjgscan.development.services import create_action
@@ -66,6 +68,7 @@ def do_add_own_question(workshop: Workshop, theme: Theme, text: str) -> Workshop
         locked.pillars.add(theme)
         if locked.current_question_id is None:
             Workshop.objects.filter(pk=locked.pk).update(current_question=question)
+        touch(locked.pk)
     return question
 
 
@@ -74,8 +77,13 @@ def ordered_questions(workshop: Workshop) -> list[WorkshopQuestion]:
     return list(workshop.questions.select_related("theme", "item").order_by("theme__number", "position"))
 
 
+def touch(workshop_id: int) -> None:
+    """Something the big screen or the phones show has changed: their next poll gets it (see Workshop.revision)."""
+    Workshop.objects.filter(pk=workshop_id).update(revision=F("revision") + 1)
+
+
 def do_move(workshop: Workshop, question: WorkshopQuestion) -> None:
-    Workshop.objects.filter(pk=workshop.pk).update(current_question=question)
+    Workshop.objects.filter(pk=workshop.pk).update(current_question=question, revision=F("revision") + 1)
 
 
 def do_join(workshop: Workshop, name: str) -> tuple[Participant, str]:
@@ -90,14 +98,31 @@ def _check_writable(workshop: Workshop) -> None:
         raise WorkshopError("ended")
 
 
+def _check_input_open(question: WorkshopQuestion) -> None:
+    """The countdown is enforced here, not in the browser: at zero nothing is added, changed or withdrawn."""
+    if not question.accepts_input():
+        raise WorkshopError("time up")
+
+
 def do_add_note(participant: Participant, question: WorkshopQuestion, text: str) -> Note:
-    _check_writable(participant.workshop)
-    return Note.objects.create(question=question, participant=participant, text=text)
+    workshop = participant.workshop
+    _check_writable(workshop)
+    _check_input_open(question)
+    status = Note.Status.PENDING if workshop.moderate_notes else Note.Status.SHOWN
+    with transaction.atomic():
+        note = Note.objects.create(question=question, participant=participant, text=text, status=status)
+        touch(workshop.pk)
+    return note
 
 
 def _own_note(participant: Participant, note_uuid: Any) -> Note:
     """The participant's own note, or WorkshopError: someone else's note is as good as missing."""
-    note = Note.objects.select_for_update().filter(uuid=note_uuid, participant=participant).first()
+    note = (
+        Note.objects.select_for_update(of=("self",))
+        .select_related("question")
+        .filter(uuid=note_uuid, participant=participant)
+        .first()
+    )
     if note is None:
         raise WorkshopError("not yours")
     return note
@@ -109,8 +134,10 @@ def do_edit_note(participant: Participant, note_uuid: Any, text: str) -> Note:
         note = _own_note(participant, note_uuid)
         if note.merged_into_id is not None:
             raise WorkshopError("merged")
+        _check_input_open(note.question)
         note.text = text
         note.save(update_fields=["text"])
+        touch(participant.workshop_id)
     return note
 
 
@@ -119,7 +146,65 @@ def do_delete_note(participant: Participant, note_uuid: Any) -> None:
     _check_writable(participant.workshop)
     with transaction.atomic():
         note = _own_note(participant, note_uuid)
+        _check_input_open(note.question)
         note.delete()
+        touch(participant.workshop_id)
+
+
+def do_moderate_note(question: WorkshopQuestion, note_uuid: Any, status: str) -> Note:
+    """Hide, restore or approve a note of the question (the facilitator's moderation)."""
+    with transaction.atomic():
+        note = Note.objects.select_for_update().filter(question=question, uuid=note_uuid).first()
+        if note is None:
+            raise WorkshopError("no such note")
+        note.status = status
+        note.save(update_fields=["status"])
+        touch(question.workshop_id)
+    return note
+
+
+# The facilitator's controls of the current question: reveal and countdown.
+
+
+def do_set_notes_hidden(question: WorkshopQuestion, hidden: bool) -> None:
+    """Write first, then reveal (hidden) or notes on the screen at once; choosing again hides them again."""
+    WorkshopQuestion.objects.filter(pk=question.pk).update(notes_hidden=hidden, revealed=False)
+    touch(question.workshop_id)
+
+
+def do_reveal(question: WorkshopQuestion) -> None:
+    WorkshopQuestion.objects.filter(pk=question.pk).update(revealed=True)
+    touch(question.workshop_id)
+
+
+def do_start_timer(question: WorkshopQuestion, seconds: int) -> None:
+    """Start (or restart) the countdown of a question: input closes `seconds` from now."""
+    closes_at = timezone.now() + datetime.timedelta(seconds=seconds)
+    WorkshopQuestion.objects.filter(pk=question.pk).update(closes_at=closes_at)
+    touch(question.workshop_id)
+
+
+def do_add_time(question: WorkshopQuestion, seconds: int) -> None:
+    """More time: from the deadline if it is still ahead, from now if it has passed (input opens again)."""
+    with transaction.atomic():
+        locked = WorkshopQuestion.objects.select_for_update().get(pk=question.pk)
+        now = timezone.now()
+        start = locked.closes_at if locked.closes_at and locked.closes_at > now else now
+        locked.closes_at = start + datetime.timedelta(seconds=seconds)
+        locked.save(update_fields=["closes_at"])
+        touch(question.workshop_id)
+
+
+def do_stop_timer(question: WorkshopQuestion) -> None:
+    """No countdown any more: input is open again without a limit."""
+    WorkshopQuestion.objects.filter(pk=question.pk).update(closes_at=None)
+    touch(question.workshop_id)
+
+
+def do_set_options(workshop: Workshop, hide_votes: bool, moderate_notes: bool) -> None:
+    Workshop.objects.filter(pk=workshop.pk).update(
+        hide_votes=hide_votes, moderate_notes=moderate_notes, revision=F("revision") + 1
+    )
 
 
 def do_merge_notes(question: WorkshopQuestion, note_uuids: Iterable[Any]) -> Note:
@@ -136,12 +221,49 @@ def do_merge_notes(question: WorkshopQuestion, note_uuids: Iterable[Any]) -> Not
         other_ids = [note.pk for note in others]
         Note.objects.filter(merged_into__in=other_ids).update(merged_into=keeper)
         Note.objects.filter(pk__in=other_ids).update(merged_into=keeper)
+        touch(question.workshop_id)
     return keeper
 
 
 def do_add_wish(participant: Participant, theme: Theme, text: str) -> Wish:
     _check_writable(participant.workshop)
-    return Wish.objects.create(workshop=participant.workshop, theme=theme, participant=participant, text=text)
+    with transaction.atomic():
+        wish = Wish.objects.create(workshop=participant.workshop, theme=theme, participant=participant, text=text)
+        touch(participant.workshop_id)
+    return wish
+
+
+def _own_wish(participant: Participant, wish_uuid: Any) -> Wish:
+    """The participant's own wish while it can still change: open session, open voting, not yet an action."""
+    _check_writable(participant.workshop)
+    wish = Wish.objects.select_for_update().filter(uuid=wish_uuid, participant=participant).first()
+    if wish is None:
+        raise WorkshopError("not your wish")
+    if not participant.workshop.voting_open:
+        raise WorkshopError("voting closed")
+    if wish.action_uuid is not None:
+        raise WorkshopError("wish is an action")
+    return wish
+
+
+def do_edit_wish(participant: Participant, wish_uuid: Any, theme: Theme, text: str) -> Wish:
+    """Change an own wish; not once others voted for it (they voted for what it said)."""
+    with transaction.atomic():
+        wish = _own_wish(participant, wish_uuid)
+        if wish.votes.exclude(participant=participant).exists():
+            raise WorkshopError("wish has votes")
+        wish.theme, wish.text = theme, text
+        wish.save(update_fields=["theme", "text"])
+        touch(participant.workshop_id)
+    return wish
+
+
+def do_withdraw_wish(participant: Participant, wish_uuid: Any) -> None:
+    """Withdraw an own wish; the votes it had go back to those who gave them."""
+    with transaction.atomic():
+        wish = _own_wish(participant, wish_uuid)
+        wish.delete()
+        touch(participant.workshop_id)
 
 
 def do_vote(participant: Participant, wish: Wish) -> None:
@@ -160,6 +282,7 @@ def do_vote(participant: Participant, wish: Wish) -> None:
         if Vote.objects.filter(participant=locked).count() >= workshop.votes_per_participant:
             raise WorkshopError("no votes left")
         Vote.objects.create(participant=locked, wish=wish)
+        touch(workshop.pk)
 
 
 def do_unvote(participant: Participant, wish: Wish) -> None:
@@ -168,17 +291,22 @@ def do_unvote(participant: Participant, wish: Wish) -> None:
         if not workshop.is_open or not workshop.voting_open:
             raise WorkshopError("voting closed")
         Vote.objects.filter(participant=participant, wish=wish).delete()
+        touch(workshop.pk)
 
 
 def do_set_voting(workshop: Workshop, is_open: bool) -> None:
     """Close (or reopen) voting; taken under the session's lock so that no vote slips in half-way."""
     with transaction.atomic():
-        Workshop.objects.select_for_update().filter(pk=workshop.pk).update(voting_open=is_open)
+        Workshop.objects.select_for_update().filter(pk=workshop.pk).update(
+            voting_open=is_open, revision=F("revision") + 1
+        )
 
 
 def do_end(workshop: Workshop) -> None:
     """End the session: its code stops working, participants can only look; the agenda stays."""
-    Workshop.objects.filter(pk=workshop.pk).update(status=Workshop.Status.ENDED, voting_open=False)
+    Workshop.objects.filter(pk=workshop.pk).update(
+        status=Workshop.Status.ENDED, voting_open=False, revision=F("revision") + 1
+    )
 
 
 def wishes_by_votes(workshop: Workshop) -> list[Wish]:

@@ -5,6 +5,7 @@ known afterwards by a random token in a signed cookie of which only a keyed hash
 """
 
 import datetime
+import math
 import secrets
 import uuid
 
@@ -61,6 +62,13 @@ class Workshop(models.Model):
         validators=[MinValueValidator(1), MaxValueValidator(MAX_VOTES)],
     )
     voting_open = models.BooleanField(default=True)
+    # The vote counts stay off the big screen and the phones until voting closes (no bandwagon).
+    hide_votes = models.BooleanField(_("hide vote counts until voting closes"), default=False)
+    # New notes wait in the facilitator's queue until approved.
+    moderate_notes = models.BooleanField(_("approve notes before they are shown"), default=False)
+    # Goes up with every change the big screen or a phone shows: a poll whose revision is unchanged is answered
+    # "nothing changed" (304) after one indexed lookup.
+    revision = models.PositiveIntegerField(default=0)
     pillars = models.ManyToManyField(Theme, related_name="workshops")
     current_question = models.ForeignKey("WorkshopQuestion", models.SET_NULL, null=True, blank=True, related_name="+")
     created = models.DateTimeField(auto_now_add=True)
@@ -105,6 +113,11 @@ class WorkshopQuestion(models.Model):
     item = models.ForeignKey(Item, models.PROTECT, null=True, blank=True, related_name="+")
     own_text = models.CharField(max_length=QUESTION_MAX_LENGTH, blank=True)
     position = models.PositiveIntegerField()
+    # Write first, then reveal: the notes stay off the big screen (only their number shows) until revealed.
+    notes_hidden = models.BooleanField(default=False)
+    revealed = models.BooleanField(default=False)
+    # The countdown: from this moment no note is added, changed or withdrawn (null: no timer).
+    closes_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["position"]
@@ -125,6 +138,19 @@ class WorkshopQuestion(models.Model):
     @property
     def code(self) -> str:
         return self.item.code if self.item is not None else ""
+
+    @property
+    def notes_visible(self) -> bool:
+        return not self.notes_hidden or self.revealed
+
+    def accepts_input(self, now: datetime.datetime | None = None) -> bool:
+        return self.closes_at is None or (now or timezone.now()) < self.closes_at
+
+    def seconds_left(self, now: datetime.datetime | None = None) -> int | None:
+        """Whole seconds until input closes, 0 when the time is up, None without a timer."""
+        if self.closes_at is None:
+            return None
+        return max(0, math.ceil((self.closes_at - (now or timezone.now())).total_seconds()))
 
 
 class Participant(models.Model):
@@ -148,18 +174,27 @@ class Participant(models.Model):
 
 class NoteQuerySet(models.QuerySet["Note"]):
     def shown(self) -> "NoteQuerySet":
-        """Notes on the screen: the ones not merged into another, with how many were merged into each."""
-        return self.filter(merged_into__isnull=True).annotate(merged_count=Count("merged"))
+        """Notes on the screen: approved, not hidden, not merged into another, with how many were merged into each."""
+        return self.filter(merged_into__isnull=True, status=Note.Status.SHOWN).annotate_merged()
+
+    def annotate_merged(self) -> "NoteQuerySet":
+        return self.annotate(merged_count=Count("merged"))
 
 
 class Note(models.Model):
     """A participant's short answer to a question. Merged duplicates point at the note they were merged into."""
+
+    class Status(models.TextChoices):
+        SHOWN = "shown", _("shown")
+        PENDING = "pending", _("waiting for approval")
+        HIDDEN = "hidden", _("hidden by the facilitator")
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     question = models.ForeignKey(WorkshopQuestion, models.CASCADE, related_name="notes")
     participant = models.ForeignKey(Participant, models.CASCADE, related_name="notes")
     text = models.CharField(max_length=NOTE_MAX_LENGTH)
     merged_into = models.ForeignKey("self", models.SET_NULL, null=True, blank=True, related_name="merged")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.SHOWN)
     created = models.DateTimeField(auto_now_add=True)
 
     objects = NoteQuerySet.as_manager()

@@ -20,12 +20,13 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cjgscan.lib.tokens import keyed_hash
 from cjgscan.rounds.ratelimit import client_address
 from cjgscan.workshops import actions
 from cjgscan.workshops.forms import JoinForm, NoteForm, WishForm
+from cjgscan.workshops.live import countdown_text, not_modified, poll_etag, with_etag
 from cjgscan.workshops.models import Note, Participant, Vote, Wish, Workshop
 from cjgscan.workshops.views import ERRORS
 
@@ -46,7 +47,11 @@ def session_path(workshop: Workshop) -> str:
 
 
 def cookie_name(workshop: Workshop) -> str:
-    return f"ws_{workshop.uuid.hex[:16]}"
+    return _cookie_name(workshop.uuid)
+
+
+def _cookie_name(workshop_uuid: uuid.UUID) -> str:
+    return f"ws_{workshop_uuid.hex[:16]}"
 
 
 def message(request: HttpRequest, title: str, text: str, status: int = 200) -> HttpResponse:
@@ -118,11 +123,15 @@ def join(request: HttpRequest) -> HttpResponse:
     return response
 
 
-def participant_of(request: HttpRequest, workshop: Workshop) -> Participant | None:
+def _token(request: HttpRequest, workshop_uuid: uuid.UUID) -> str:
     try:
-        token = request.get_signed_cookie(cookie_name(workshop), salt=COOKIE_SALT)
+        return str(request.get_signed_cookie(_cookie_name(workshop_uuid), salt=COOKIE_SALT))
     except (KeyError, signing.BadSignature):
-        return None
+        return ""
+
+
+def participant_of(request: HttpRequest, workshop: Workshop) -> Participant | None:
+    token = _token(request, workshop.uuid)
     if not token:
         return None
     participant = Participant.objects.filter(workshop=workshop, token_hash=Participant.hash_token(token)).first()
@@ -161,11 +170,58 @@ def _refuse(request: HttpRequest, error: actions.WorkshopError, target: str) -> 
         request,
         "workshops/participant_message.html",
         {"title": _("That did not work"), "text": ERRORS[error.reason], "back": target},
-        status=409 if error.reason != "not yours" else 404,
+        status=404 if error.reason in ("not yours", "not your wish") else 409,
     )
 
 
 # The participant's pages
+
+
+def page_context(participant: Participant, **extra: Any) -> dict[str, Any]:
+    """What every participant page has: the session, and the box with the question now on the screen."""
+    workshop = participant.workshop
+    return {"workshop": workshop, "participant": participant, **now_context(workshop), **extra}
+
+
+def now_context(workshop: Workshop) -> dict[str, Any]:
+    current = workshop.current_question
+    seconds = current.seconds_left() if current is not None else None
+    return {
+        "current": current,
+        "seconds_left": seconds,
+        "timer_text": countdown_text(seconds),
+        "now_etag": poll_etag(workshop.revision),
+    }
+
+
+@participant_view
+@require_GET
+def now(request: HttpRequest, workshop_uuid: uuid.UUID) -> HttpResponse:
+    """The phones' poll: which question is on the screen and how long input stays open.
+
+    While the session's revision is the one the phone has, one indexed lookup (the participant by the hash of
+    the cookie's token, with the session's revision) answers 304.
+    """
+    token = _token(request, workshop_uuid)
+    revision = (
+        Participant.objects.filter(workshop__uuid=workshop_uuid, token_hash=Participant.hash_token(token))
+        .values_list("workshop__revision", flat=True)
+        .first()
+        if token
+        else None
+    )
+    if revision is None:
+        return HttpResponse(status=403)
+    etag = poll_etag(revision)
+    if (unchanged := not_modified(request, etag)) is not None:
+        return unchanged
+    workshop = (
+        Workshop.objects.select_related("current_question__theme", "current_question__item")
+        .filter(uuid=workshop_uuid)
+        .get()
+    )
+    context = {"workshop": workshop, **now_context(workshop)}
+    return with_etag(render(request, "workshops/_participant_now.html", context), context["now_etag"])
 
 
 @with_participant
@@ -173,12 +229,7 @@ def home(request: HttpRequest, participant: Participant) -> HttpResponse:
     workshop = participant.workshop
     questions = actions.ordered_questions(workshop)
     own = dict(Note.objects.filter(participant=participant).values_list("question").annotate(n=Count("pk")))
-    context = {
-        "workshop": workshop,
-        "participant": participant,
-        "questions": [(q, own.get(q.pk, 0)) for q in questions],
-        "current": workshop.current_question,
-    }
+    context = page_context(participant, questions=[(q, own.get(q.pk, 0)) for q in questions])
     return render(request, "workshops/participant_home.html", context)
 
 
@@ -200,14 +251,15 @@ def question(request: HttpRequest, participant: Participant, question_uuid: uuid
             return redirect(reverse("participant_question", args=[workshop.uuid, found.uuid]) + "?toegevoegd=1")
         status = 400
     notes = list(Note.objects.filter(participant=participant, question=found))
-    context = {
-        "workshop": workshop,
-        "participant": participant,
-        "question": found,
-        "form": form,
-        "notes": notes,
-        "added": request.GET.get("toegevoegd") == "1",
-    }
+    context = page_context(
+        participant,
+        question=found,
+        form=form,
+        notes=notes,
+        input_open=workshop.is_open and found.accepts_input(),
+        added=request.GET.get("toegevoegd") == "1",
+        moderated=workshop.moderate_notes,
+    )
     return render(request, "workshops/participant_question.html", context, status=status)
 
 
@@ -229,7 +281,7 @@ def note_edit(request: HttpRequest, participant: Participant, note_uuid: uuid.UU
         except actions.WorkshopError as error:
             return _refuse(request, error, back)
         return redirect(back)
-    context = {"workshop": participant.workshop, "note": note, "form": form, "back": back}
+    context = page_context(participant, note=note, form=form, back=back)
     return render(request, "workshops/participant_note.html", context, status=400 if form.errors else 200)
 
 
@@ -264,14 +316,15 @@ def wishes(request: HttpRequest, participant: Participant) -> HttpResponse:
         status = 400
     all_wishes = actions.wishes_by_votes(workshop)
     mine = set(Vote.objects.filter(participant=participant).values_list("wish_id", flat=True))
-    context = {
-        "workshop": workshop,
-        "participant": participant,
-        "form": form,
-        "pillar_wishes": [(p, [w for w in all_wishes if w.theme_id == p.pk]) for p in pillars],
-        "my_votes": mine,
-        "votes_left": workshop.votes_per_participant - len(mine),
-    }
+    context = page_context(
+        participant,
+        form=form,
+        pillar_wishes=[(p, [w for w in all_wishes if w.theme_id == p.pk]) for p in pillars],
+        my_votes=mine,
+        votes_left=workshop.votes_per_participant - len(mine),
+        show_votes=not workshop.hide_votes or not workshop.voting_open,
+        can_change_wishes=workshop.is_open and workshop.voting_open,
+    )
     return render(request, "workshops/participant_wishes.html", context, status=status)
 
 
@@ -290,3 +343,35 @@ def vote(request: HttpRequest, participant: Participant, wish_uuid: uuid.UUID, a
     except actions.WorkshopError as error:
         return _refuse(request, error, back)
     return redirect(f"{back}#wish-{wish.uuid}")
+
+
+@with_participant
+@require_http_methods(["GET", "POST"])
+def wish_edit(request: HttpRequest, participant: Participant, wish_uuid: uuid.UUID) -> HttpResponse:
+    """Change an own wish (its text or pillar) while voting is open and nobody else has voted for it."""
+    workshop = participant.workshop
+    back = reverse("participant_wishes", args=[workshop.uuid])
+    wish = Wish.objects.select_related("theme").filter(uuid=wish_uuid, participant=participant).first()
+    if wish is None:
+        return _refuse(request, actions.WorkshopError("not your wish"), back)
+    pillars = list(workshop.pillars.order_by("number"))
+    form = WishForm(request.POST or None, pillars=pillars, initial={"pillar": wish.theme.code, "text": wish.text})
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.do_edit_wish(participant, wish.uuid, form.cleaned_data["pillar"], form.cleaned_data["text"])
+        except actions.WorkshopError as error:
+            return _refuse(request, error, back)
+        return redirect(f"{back}#wish-{wish.uuid}")
+    context = page_context(participant, wish=wish, form=form, back=back)
+    return render(request, "workshops/participant_wish.html", context, status=400 if form.errors else 200)
+
+
+@with_participant
+@require_POST
+def wish_delete(request: HttpRequest, participant: Participant, wish_uuid: uuid.UUID) -> HttpResponse:
+    back = reverse("participant_wishes", args=[participant.workshop.uuid])
+    try:
+        actions.do_withdraw_wish(participant, wish_uuid)
+    except actions.WorkshopError as error:
+        return _refuse(request, error, back)
+    return redirect(f"{back}#wensen")

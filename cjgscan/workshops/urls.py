@@ -1,6 +1,6 @@
 from django.urls import path
 
-from cjgscan.workshops import participant, views
+from cjgscan.workshops import live, participant, views
 
 ORG = "o/<uuid:org_uuid>/werksessies/"
 WORKSHOP = ORG + "<uuid:workshop_uuid>/"
@@ -11,8 +11,25 @@ urlpatterns = [
     path(ORG + "nieuw/", views.workshop_create, name="workshop_create"),
     path(WORKSHOP, views.workshop_detail, name="workshop_detail"),
     path(WORKSHOP + "vragen/nieuw/", views.workshop_question_add, name="workshop_question_add"),
-    path(WORKSHOP + "presenteren/", views.workshop_present, name="workshop_present"),
-    path(WORKSHOP + "presenteren/live/", views.workshop_live, name="workshop_live"),
+    path(WORKSHOP + "presenteren/", live.workshop_present, name="workshop_present"),
+    path(WORKSHOP + "presenteren/live/", live.workshop_live, name="workshop_live"),
+    path(WORKSHOP + "scherm/", live.workshop_screen, name="workshop_screen"),
+    path(WORKSHOP + "scherm/live/", live.workshop_screen_live, name="workshop_screen_live"),
+    path(WORKSHOP + "instellingen/", live.workshop_options, name="workshop_options"),
+    path(
+        WORKSHOP + "vragen/<uuid:question_uuid>/regie/",
+        live.workshop_question_control,
+        name="workshop_question_control",
+    ),
+    *(
+        path(
+            WORKSHOP + f"notities/<uuid:note_uuid>/{action}/",
+            live.workshop_note_moderate,
+            {"action": action},
+            name=f"workshop_note_{action}",
+        )
+        for action in live.MODERATION
+    ),
     path(WORKSHOP + "presenteren/vraag/", views.workshop_move, name="workshop_move"),
     path(WORKSHOP + "vragen/<uuid:question_uuid>/samenvoegen/", views.workshop_merge, name="workshop_merge"),
     *(
@@ -33,7 +50,10 @@ urlpatterns = [
     path(
         PARTICIPANT + "notitie/<uuid:note_uuid>/verwijderen/", participant.note_delete, name="participant_note_delete"
     ),
+    path(PARTICIPANT + "nu/", participant.now, name="participant_now"),
     path(PARTICIPANT + "wensen/", participant.wishes, name="participant_wishes"),
+    path(PARTICIPANT + "wensen/<uuid:wish_uuid>/wijzigen/", participant.wish_edit, name="participant_wish_edit"),
+    path(PARTICIPANT + "wensen/<uuid:wish_uuid>/verwijderen/", participant.wish_delete, name="participant_wish_delete"),
     *(
         path(
             PARTICIPANT + f"wensen/<uuid:wish_uuid>/{action}/",

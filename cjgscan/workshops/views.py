@@ -13,7 +13,6 @@ from django.utils.http import content_disposition_header
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cjgscan.organisations.access import get_membership, get_membership_rw
@@ -32,6 +31,11 @@ ERRORS = {
     "voting closed": gettext_lazy("Voting is closed."),
     "already voted": gettext_lazy("You have already voted for this wish."),
     "no votes left": gettext_lazy("You have no votes left. Withdraw a vote first to vote for another wish."),
+    "time up": gettext_lazy("The time for this question is up; answers can no longer be added or changed."),
+    "no such note": gettext_lazy("This note is not part of the question."),
+    "not your wish": gettext_lazy("You can only change your own wishes."),
+    "wish is an action": gettext_lazy("This wish is already an action of the development plan."),
+    "wish has votes": gettext_lazy("Others have voted for this wish, so it can no longer be changed."),
 }
 
 
@@ -114,51 +118,7 @@ def workshop_question_add(request: HttpRequest, org_uuid: uuid.UUID, workshop_uu
     return redirect("workshop_detail", org_uuid, workshop_uuid)
 
 
-# The presentation on the big screen
-
-
-def live_context(workshop: Workshop) -> dict[str, Any]:
-    """What the big screen shows and refreshes: a fixed number of queries, however many notes and votes."""
-    question = workshop.current_question
-    notes = list(Note.objects.filter(question=question).shown()) if question else []
-    pillars = list(workshop.pillars.order_by("number"))
-    wishes = actions.wishes_by_votes(workshop)
-    return {
-        "question": question,
-        "notes": notes,
-        "pillar_wishes": [(pillar, [w for w in wishes if w.theme_id == pillar.pk]) for pillar in pillars],
-        "participant_count": workshop.participants.count(),
-        "vote_count": sum(wish.vote_count for wish in wishes),  # type: ignore[attr-defined]
-    }
-
-
-@login_required
-@require_GET
-@never_cache
-def workshop_present(request: HttpRequest, org_uuid: uuid.UUID, workshop_uuid: uuid.UUID) -> HttpResponse:
-    membership, workshop = get_workshop(request, org_uuid, workshop_uuid)
-    questions = actions.ordered_questions(workshop)
-    current = next((n for n, q in enumerate(questions) if q.pk == workshop.current_question_id), None)
-    context = _context(
-        membership,
-        workshop,
-        questions=questions,
-        previous=questions[current - 1] if current else None,
-        next=questions[current + 1] if current is not None and current + 1 < len(questions) else None,
-        position=(current or 0) + 1,
-        join_url=join_url(request),
-        **live_context(workshop),
-    )
-    return render(request, "workshops/present.html", context)
-
-
-@login_required
-@require_GET
-@never_cache
-def workshop_live(request: HttpRequest, org_uuid: uuid.UUID, workshop_uuid: uuid.UUID) -> HttpResponse:
-    """htmx: the notes of the current question and the wishes with their votes, polled by the big screen."""
-    membership, workshop = get_workshop(request, org_uuid, workshop_uuid)
-    return render(request, "workshops/_live.html", _context(membership, workshop, **live_context(workshop)))
+# The facilitator's moves (the screen and the regie: live.py)
 
 
 @login_required

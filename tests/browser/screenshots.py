@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from cjgscan.organisations.models import Role
 from cjgscan.rounds.models import Round
+from cjgscan.workshops import actions
 from tests.browser.helpers import BrowserPage
 from tests.factories import (
     PASSWORD,
@@ -28,6 +29,7 @@ from tests.factories import (
     release,
 )
 from tests.respondents import invite
+from tests.test_workshops import make_workshop
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -179,3 +181,63 @@ def test_coordinator_pages(browser, live_server) -> None:  # type: ignore[no-unt
             camera.shoot(name)
 
     each_viewport(browser, live_server, "coordinator", walk)
+
+
+def test_workshop_in_the_room(browser, live_server) -> None:  # type: ignore[no-untyped-def]
+    """The big screen at the beamer's sizes (what the room sees, not scrolled), the regie and a phone."""
+    load_builtin_instruments()
+    organisation = make_organisation("CJG Zaaldorp")
+    user = make_user("Fenna")
+    make_membership(user, organisation, Role.COORDINATOR)
+    workshop = make_workshop(organisation)
+    question = actions.ordered_questions(workshop)[0]
+    people = [actions.do_join(workshop, name)[0] for name in ("Sanne", "Youssef", "Ilse", "Mark")]
+    texts = ["Eén loket voor alle ouders", "Samenwerken met de scholen in de wijk", "Meer tijd voor huisbezoek",
+             "Duidelijk maken wat het CJG doet", "Gedeelde resultaten meten"]  # fmt: skip
+    for n, text in enumerate(texts):
+        actions.do_add_note(people[n % len(people)], question, text)
+    wish = actions.do_add_wish(people[0], question.theme, "Eén gezicht naar buiten")
+    actions.do_vote(people[1], wish)
+    actions.do_start_timer(question, 180)
+    base = f"/o/{organisation.uuid}/werksessies/{workshop.uuid}/"
+
+    login = browser.new_context(base_url=live_server.url, locale="nl-NL")
+    page = BrowserPage(login.new_page())
+    page.goto("/inloggen/")
+    page.get_by_label("E-mailadres").fill(user.email)
+    page.get_by_label("Wachtwoord").fill(PASSWORD)
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"**/o/{organisation.uuid}/")
+    state = login.storage_state()
+    login.close()
+    for viewport in ({"width": 1920, "height": 1080}, {"width": 1280, "height": 720}):
+        context = browser.new_context(base_url=live_server.url, locale="nl-NL", viewport=viewport, storage_state=state)
+        screen = BrowserPage(context.new_page())
+        screen.goto(base + "scherm/")
+        folder = OUT / f"{viewport['width']}x{viewport['height']}" / "werksessie"
+        folder.mkdir(parents=True, exist_ok=True)
+        screen.screenshot(path=str(folder / "01-groot-scherm.png"), animations="disabled")
+        actions.do_set_notes_hidden(question, True)
+        screen.reload()
+        screen.screenshot(path=str(folder / "02-groot-scherm-eerst-schrijven.png"), animations="disabled")
+        actions.do_set_notes_hidden(question, False)
+        context.close()
+    for viewport in VIEWPORTS:
+        context = browser.new_context(base_url=live_server.url, locale="nl-NL", viewport=viewport, storage_state=state)
+        regie = BrowserPage(context.new_page())
+        camera = Camera(regie, OUT / f"{viewport['width']}x{viewport['height']}" / "werksessie")
+        camera.count = 2
+        regie.goto(base + "presenteren/")
+        camera.shoot("regie")
+        context.close()
+        phone_context = browser.new_context(base_url=live_server.url, locale="nl-NL", viewport=viewport)
+        phone = BrowserPage(phone_context.new_page())
+        camera = Camera(phone, OUT / f"{viewport['width']}x{viewport['height']}" / "werksessie")
+        camera.count = 3
+        phone.goto(f"/werksessie/?code={workshop.code}")
+        phone.locator("#id_name").fill("Anouk")
+        with phone.expect_navigation():
+            phone.locator("main form button[type=submit]").click()
+        phone.goto(f"/werksessie/{workshop.uuid}/vraag/{question.uuid}/")
+        camera.shoot("telefoon-vraag")
+        phone_context.close()
