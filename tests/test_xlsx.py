@@ -58,10 +58,10 @@ def test_formats_frozen_header_filter_and_widths() -> None:
 
 
 def test_text_never_becomes_a_formula_and_illegal_characters_go() -> None:
-    rows = [["=HYPERLINK(\"http://x\")"], ["+1"], ["-2"], ["@SUM(A1)"], ["\t=1"], ["a\x00b\x1fc"], ["  spaties  "]]
+    rows = [['=HYPERLINK("http://x")'], ["+1"], ["-2"], ["@SUM(A1)"], ["\t=1"], ["a\x00b\x1fc"], ["  spaties  "]]
     sheet = written([Sheet("Tekst", [Column("T")], rows)])["Tekst"]
     values = [row[0].value for row in sheet.iter_rows(min_row=2)]
-    assert values == ["'=HYPERLINK(\"http://x\")", "'+1", "'-2", "'@SUM(A1)", "'\t=1", "abc", "  spaties  "]
+    assert values == ['\'=HYPERLINK("http://x")', "'+1", "'-2", "'@SUM(A1)", "'\t=1", "abc", "  spaties  "]
     assert all(cell.data_type != "f" for row in sheet.iter_rows() for cell in row)
 
 
