@@ -95,14 +95,15 @@ def main() -> None:
         return Round.objects.select_related("organisation", "version__instrument", "scale").get(pk=round_.pk)
 
     def weasyprint_lean(html: str) -> bytes:
+        from django.contrib.staticfiles import finders
         from weasyprint import CSS, HTML  # type: ignore[import-untyped]
         from weasyprint.urls import URLFetcher  # type: ignore[import-untyped]
-        from django.contrib.staticfiles import finders
 
         fetcher = URLFetcher(allowed_protocols={"data"})
         base = Path(str(finders.find(REPORT_CSS))).read_text(encoding="utf-8")
         sheets = [CSS(string=base, url_fetcher=fetcher), CSS(string=LEAN_CSS.read_text(encoding="utf-8"))]
-        return HTML(string=html, url_fetcher=fetcher).write_pdf(stylesheets=sheets, pdf_variant="pdf/ua-1", pdf_tags=True)
+        document = HTML(string=html, url_fetcher=fetcher)
+        return document.write_pdf(stylesheets=sheets, pdf_variant="pdf/ua-1", pdf_tags=True)
 
     full_html = render_report_html(fetched(), "nl", appendix=True)
     board_html = render_report_html(fetched(), "nl")

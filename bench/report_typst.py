@@ -57,8 +57,9 @@ def table(header: list[str], rows: list[list[str]], first: str = "2fr") -> str:
 def document(context: dict[str, Any], charts: Charts, language: str) -> str:
     results = context["results"]
     round_ = context["round"]
+    title, author = text(_("Report") + ": " + round_.title), text(context["organisation"].name)
     parts = [
-        f"#set document(title: {text(_('Report') + ': ' + round_.title)}, author: {text(context['organisation'].name)})\n",
+        f"#set document(title: {title}, author: {author})\n",
         f'#set text(lang: "{language}", font: ("DejaVu Sans", "Liberation Sans"), size: 9.5pt)\n',
         '#set page(paper: "a4", margin: (x: 16mm, top: 18mm, bottom: 20mm), '
         'footer: context [#h(1fr) #counter(page).display("1 / 1", both: true)])\n',
@@ -108,8 +109,8 @@ def document(context: dict[str, Any], charts: Charts, language: str) -> str:
     if rows:
         parts.append(table([_("Key"), _("Measured"), _("Agreed"), _("Reasoning")], rows, "1fr"))
     parts.append(f"= #{text(_('Action plan'))}\n")
-    rows = [[row["action"].title, row["action"].theme_code, row["action"].owner_display, row["action"].get_phase_display()]
-            for row in context["actions"]]  # fmt: skip
+    rows = [[row["action"].title, row["action"].theme_code, row["action"].owner_display,
+             row["action"].get_phase_display()] for row in context["actions"]]  # fmt: skip
     if rows:
         parts.append(table([_("Action"), _("Key"), _("Owner"), _("Phase")], rows))
     parts.append(f"= #{text(_('Method'))}\n")
