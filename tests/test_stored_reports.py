@@ -4,6 +4,8 @@ from decimal import Decimal
 
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
 
 from cjgscan.development.models import AgreedScore
 from cjgscan.reports.models import StoredReport
@@ -13,6 +15,11 @@ from cjgscan.rounds.models import Round
 from tests.base import BaseTestCase
 from tests.factories import make_response, make_round, release
 from tests.stored_reports import no_rendering, queued_reports, run_report_tasks
+
+
+def nl(text: str) -> str:
+    with translation.override("nl"):
+        return _(text)
 
 
 class StoredReportTests(BaseTestCase):
@@ -42,7 +49,7 @@ class StoredReportTests(BaseTestCase):
         self.client.force_login(self.bob)  # lezer
         with no_rendering():
             page = self.client.get(self.page())
-        self.assertContains(page, "Make the report", count=2)  # the board report and the one with the appendix
+        self.assertContains(page, nl("Make the report"), count=2)  # the board report and the one with the appendix
         report = self.ask()
         self.assertEqual(report.status, StoredReport.Status.QUEUED)
         self.assertEqual(queued_reports(), [report.pk])
@@ -54,7 +61,7 @@ class StoredReportTests(BaseTestCase):
         # While waiting: htmx asks again every 2 s (a static script, no inline code), and without JavaScript
         # the page has a link to look again.
         self.assertContains(page, 'hx-trigger="every 2s"')
-        self.assertContains(page, "Waiting for the worker")
+        self.assertContains(page, nl("Waiting for the worker"))
         self.assertContains(fragment, 'hx-trigger="every 2s"')
         self.assertNotContains(fragment, "<html")
         self.assertContains(plain, f'href="{status}"')
@@ -109,7 +116,9 @@ class StoredReportTests(BaseTestCase):
         StoredReport.objects.filter(pk=report.pk).update(status="failed")
         with no_rendering():
             page = self.client.get(self.page())
-        self.assertContains(page, "could not be made")
+        self.assertContains(
+            page, nl("The report could not be made. Try again; if it fails again, tell your administrator.")
+        )
         self.assertEqual(self.ask().pk, report.pk)
         self.assertEqual(StoredReport.objects.get(pk=report.pk).status, "queued")
 
