@@ -430,7 +430,8 @@ class InvitationPageTests(BaseTestCase):
 
     def test_worker_command_is_listed_with_one_line_of_help(self) -> None:
         self.assertEqual(
-            our_commands()["worker"], "Run the background worker that sends invitation and reminder e-mails."
+            our_commands()["worker"],
+            "Run the background worker that sends invitation and reminder e-mails and makes the PDF reports.",
         )
 
 

@@ -117,6 +117,7 @@ FILLERS: dict[str, Callable[[World], Any]] = {
     "page": lambda world: 1,
     "code": lambda world: "S1",
     "slug": lambda world: "zeven-sleutels",
+    "fmt": lambda world: "csv",
 }
 
 

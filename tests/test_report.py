@@ -15,10 +15,12 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from cjgscan.development.models import Action, AgreedScore
+from cjgscan.reports.models import StoredReport
 from cjgscan.reports.report import render_report_html, report_context
 from cjgscan.rounds.models import Round
 from tests.base import BaseTestCase
 from tests.factories import make_response, make_round, release, unrelease
+from tests.stored_reports import no_rendering, run_report_tasks
 
 
 def pdf_text(content: bytes) -> str:
@@ -104,12 +106,18 @@ class ReportTests(BaseTestCase):
         Action.objects.create(organisation=cls.org_b, title="Actie van een andere organisatie")
 
     def url(self, round_: Round | None = None) -> str:
-        return reverse("round_report_pdf", args=[self.org_a.uuid, (round_ or self.round).uuid])
+        return reverse("round_report", args=[self.org_a.uuid, (round_ or self.round).uuid])
 
-    def fetch(self, language: str = "nl") -> bytes:
+    def fetch(self, language: str = "nl", kind: str = "full") -> bytes:
+        """As a reader: ask for the report, let the worker make it, download it."""
         self.client.force_login(self.bob)
         self.client.cookies["django_language"] = language
-        response = self.client.get(self.url())
+        with no_rendering(), self.captureOnCommitCallbacks(execute=True):
+            self.assertEqual(self.client.post(self.url(), {"kind": kind}).status_code, 302)
+        run_report_tasks()
+        report = StoredReport.objects.get(round=self.round, kind=kind, language=language, status="ready")
+        with no_rendering():
+            response = self.client.get(reverse("report_download", args=[self.org_a.uuid, report.uuid]))
         self.assertEqual(response.status_code, 200)
         self.assertEqual(response["Content-Type"], "application/pdf")
         return response.content
@@ -155,8 +163,14 @@ class ReportTests(BaseTestCase):
             small = _("%(groups)s had fewer than %(min)s respondents") % {"groups": self.tiny.name, "min": 5}
             compared = _(
                 "Compared with the previous round (%(title)s) the average score went from %(previous)s to %(current)s "
-                "(%(difference)s)."
-            ) % {"title": "Meting voorjaar", "previous": "1,9", "current": "1,8", "difference": "−0,1"}
+                "(%(change)s)."
+            ) % {
+                "title": "Meting voorjaar",
+                "previous": "1,9",
+                "current": "1,8",
+                "change": _("%(difference)s, %(verdict)s")
+                % {"difference": "−0,1", "verdict": _("the same (within the noise)")},
+            }
         for name, heading in headings.items():
             self.assertIn(heading, text, name)
         self.assertIn("Inspirerende missie en visie", text)
@@ -185,7 +199,7 @@ class ReportTests(BaseTestCase):
         struct = subprocess.run(["pdfinfo", "-struct", "-"], input=content, capture_output=True, check=True)  # noqa: S607
         tags = [line.split()[0] for line in struct.stdout.decode().splitlines() if line.strip()]
         self.assertEqual(tags.count("H1"), 1)
-        self.assertEqual(tags.count("H2"), 13)  # contents, summary, scores, 7 keys, agreed, plan, method
+        self.assertEqual(tags.count("H2"), 14)  # contents, summary, scores, agreed, plan, method, appendix, 7 keys
         self.assertGreater(tags.count("H3"), 7)
 
     def test_english_when_the_user_reads_english(self) -> None:
@@ -205,7 +219,9 @@ class ReportTests(BaseTestCase):
         downloaded = self.fetch("en")
         with tempfile.TemporaryDirectory() as folder:
             path = Path(folder) / "report.pdf"
-            call_command("report", str(self.round.uuid), "-o", str(path), "--language", "en", stderr=io.StringIO())
+            call_command(
+                "report", str(self.round.uuid), "-o", str(path), "--language", "en", "--appendix", stderr=io.StringIO()
+            )
             written = path.read_bytes()
         self.assertEqual(written, downloaded)
         html = render_report_html(self.fetched_round(), "nl")
@@ -222,7 +238,7 @@ class ReportTests(BaseTestCase):
     def test_a_fixed_number_of_queries(self) -> None:
         round_ = self.fetched_round()
         with self.assertNumQueries(22) as before:  # 18 + both rounds' releases and their cells
-            report_context(round_)
+            report_context(round_, appendix=True)
         for _n in range(10):
             make_response(self.round, self.medium, {"S2.K1": "v3", "S3.K1": "v2"}, comments={"S2": "Meer"})
         release(self.round)
@@ -230,7 +246,7 @@ class ReportTests(BaseTestCase):
         AgreedScore.objects.create(round=self.round, theme_code="S2", score=Decimal("2.0"), reasoning="Samen")
         round_ = self.fetched_round()
         with self.assertNumQueries(len(before.captured_queries)):
-            report_context(round_)
+            report_context(round_, appendix=True)
 
     def test_the_first_round_says_there_is_nothing_to_compare(self) -> None:
         with translation.override("nl"):
@@ -256,19 +272,29 @@ class ReportTests(BaseTestCase):
     def test_members_download_outsiders_get_404(self) -> None:
         self.client.force_login(self.dave)
         self.assertEqual(self.client.get(self.url()).status_code, 404)
+        self.assertEqual(self.client.post(self.url(), {"kind": "board"}).status_code, 404)
         self.client.force_login(self.carol)
         other = make_round(self.org_b)
-        self.assertEqual(
-            self.client.get(reverse("round_report_pdf", args=[self.org_a.uuid, other.uuid])).status_code, 404
-        )
-        self.client.force_login(self.bob)
-        response = self.client.get(self.url())
-        self.assertEqual(response.status_code, 200)
+        self.assertEqual(self.client.get(self.url(other)).status_code, 404)
+        pdf = self.fetch("nl", "board")  # Bob, a reader, may ask for it and download it
+        self.assertTrue(pdf.startswith(b"%PDF-"))
+        report = StoredReport.objects.get(round=self.round, kind="board")
+        download = reverse("report_download", args=[self.org_a.uuid, report.uuid])
+        response = self.client.get(download)
         with translation.override("nl"):
             self.assertIn(f'filename="meting-najaar-{_("report")}.pdf"', response["Content-Disposition"])
-        self.assertEqual(self.client.post(self.url()).status_code, 405)
+        # Another organisation's member (Dave), or the address under another organisation: not found.
+        self.client.force_login(self.dave)
+        self.assertEqual(self.client.get(download).status_code, 404)
+        self.client.force_login(self.carol)
+        elsewhere = reverse("report_download", args=[self.org_b.uuid, report.uuid])
+        self.assertEqual(self.client.get(elsewhere).status_code, 404)
+        self.assertEqual(
+            self.client.get(reverse("report_status", args=[self.org_b.uuid, report.uuid])).status_code, 404
+        )
         self.client.logout()
         self.assertEqual(self.client.get(self.url()).status_code, 302)
+        self.assertEqual(self.client.get(download).status_code, 302)
 
     def test_the_results_page_links_to_the_report(self) -> None:
         self.client.force_login(self.bob)
@@ -276,6 +302,9 @@ class ReportTests(BaseTestCase):
         self.assertContains(page, f'href="{self.url()}"')
         with translation.override("nl"):
             self.assertContains(page, _("Report (PDF)"))
+        # The old address of the download leads to the report page.
+        old = self.client.get(reverse("round_report_pdf", args=[self.org_a.uuid, self.round.uuid]))
+        self.assertRedirects(old, self.url())
 
 
 class SummaryTests(BaseTestCase):

@@ -11,12 +11,21 @@ import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
+from django.utils.translation import gettext_lazy
+
 from cjgscan.analysis.stats import Summary, summarise, to_percent
 
 Z95 = 1.96
 UP = "up"
 SAME = "same"
 DOWN = "down"
+# The words for a verdict, the same on the trend page and in the report.
+VERDICTS = {
+    UP: gettext_lazy("clearly risen"),
+    SAME: gettext_lazy("the same (within the noise)"),
+    DOWN: gettext_lazy("clearly fallen"),
+    None: gettext_lazy("too few answers to tell"),
+}
 
 
 @dataclass(frozen=True)

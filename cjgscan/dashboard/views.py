@@ -15,10 +15,10 @@ from cjgscan.analysis.release import NOTHING_NEW
 from cjgscan.analysis.released import do_release
 from cjgscan.analysis.results import ALL, GROUPS, PROFESSIONS, RoundResults, round_results
 from cjgscan.analysis.stats import Score
-from cjgscan.dashboard.templatetags.results import number
 from cjgscan.dashboard.views_trend import benchmark_context
 from cjgscan.instruments.i18n import tr
 from cjgscan.instruments.models import Theme
+from cjgscan.lib.numbers import number
 from cjgscan.reports import charts
 from cjgscan.rounds.access import get_round, get_round_rw
 from cjgscan.rounds.models import Round

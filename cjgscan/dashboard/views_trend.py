@@ -12,20 +12,14 @@ from django.utils.translation import gettext_lazy
 
 from cjgscan.analysis.benchmark import MIN_OTHERS, KeyBenchmark, round_benchmark
 from cjgscan.analysis.results import RoundResults
-from cjgscan.analysis.trend import DOWN, SAME, UP, Change
+from cjgscan.analysis.trend import DOWN, SAME, UP, VERDICTS, Change
 from cjgscan.analysis.trend_results import ALL, Trend, organisation_trend
-from cjgscan.dashboard.templatetags.results import signed
 from cjgscan.instruments.i18n import tr
 from cjgscan.instruments.models import Instrument
+from cjgscan.lib.numbers import signed
 from cjgscan.organisations.access import get_membership
 from cjgscan.reports.trend_chart import line_chart
 
-VERDICTS = {
-    UP: gettext_lazy("clearly risen"),
-    SAME: gettext_lazy("the same (within the noise)"),
-    DOWN: gettext_lazy("clearly fallen"),
-    None: gettext_lazy("too few answers to tell"),
-}
 SYMBOLS = {UP: "▲", DOWN: "▼", SAME: "=", None: ""}
 BANDS = {
     "bottom": gettext_lazy("bottom quarter"),

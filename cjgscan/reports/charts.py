@@ -10,9 +10,10 @@ import math
 from collections.abc import Callable, Iterable, Sequence
 from typing import TypeGuard
 
-from django.template.defaultfilters import floatformat
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+
+from cjgscan.lib.numbers import number as format_number
 
 TEXT = "#1a1a1a"  # 17:1 on white
 MUTED = "#595959"  # 7:1 on white: scale labels
@@ -35,13 +36,6 @@ NEUTRAL = ("#d9d9d9", "#a6a6a6", "#efefef")
 HATCHES = ("M-1,1 l2,-2 M0,8 l8,-8 M7,9 l2,-2", "M0,2 h8 M0,6 h8", "M2,0 v8 M6,0 v8", "M0,0 l8,8 M8,0 l-8,8")
 
 Point = tuple[float, float]
-
-
-def format_number(value: float | None, decimals: int = 1) -> str:
-    """3,4 in Dutch (the default language; the active language decides); "–" when there is no figure."""
-    if value is None or not math.isfinite(value):
-        return "–"
-    return str(floatformat(value, decimals))  # rounds half up, as the tables do (number_format truncates)
 
 
 def _num(value: float) -> str:

@@ -1,13 +1,14 @@
 """The PDF report of a round: the dashboard's figures and charts, a written summary, agreed scores, the action plan.
 
-The same function serves the download and the `cjgscan report` command, so both give the same file: the
-HTML is rendered without a request, and the PDF carries the report's date (no time) as its creation date.
+Two kinds: the board report (summary, key scores per group, things to discuss, agreed scores, the plan, the
+method: at most 12 pages) and the same with an appendix of a chapter per key. The same function serves the
+worker (cjgscan/reports/tasks.py) and the `cjgscan report` command, so both give the same file: the HTML is
+rendered without a request, and the PDF carries the report's date (no time) as its creation date.
 """
 
 import datetime
 from typing import Any
 
-from django.contrib.staticfiles import finders
 from django.db.models import Prefetch, Q, prefetch_related_objects
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
@@ -18,6 +19,7 @@ from cjgscan.dashboard.views import LOW_SCORE_PERCENT, item_rows, overview_summa
 from cjgscan.development.models import Action, AgreedScore
 from cjgscan.instruments.i18n import tr
 from cjgscan.instruments.models import Tip
+from cjgscan.lib.pdf import html_to_pdf
 from cjgscan.reports import charts, summary
 from cjgscan.rounds.models import Round
 
@@ -50,12 +52,13 @@ def _results(round_: Round) -> RoundResults:
 def _key_pages(results: RoundResults, previous: RoundResults | None) -> list[dict[str, Any]]:
     previous_keys = {}
     if previous is not None and previous.visible:
-        previous_keys = {t.code: previous.keys[t.pk][ALL].mean for t in previous.themes}
+        previous_keys = {t.code: t for t in previous.themes}
     gaps = results.gaps()
     pages = []
     for theme in results.themes:
         key_score = results.keys[theme.pk][ALL]
         before = previous_keys.get(theme.code)
+        change = summary.key_change(results, theme, previous, before) if previous and before else None
         items = item_rows(results, theme, legend=False)
         options = [label for label, _count in items[0]["counts"]] if items else []
         pages.append(
@@ -63,10 +66,8 @@ def _key_pages(results: RoundResults, previous: RoundResults | None) -> list[dic
                 "theme": theme,
                 "key_score": key_score,
                 "key_scores": [(c, results.keys[theme.pk][c.key]) for c in results.columns],
-                "previous": before,
-                "change": summary.signed(key_score.mean - before)
-                if before is not None and key_score.mean is not None
-                else None,
+                "change": change,
+                "change_words": summary.change_words(change) if change else "",
                 "items": items,
                 "options": options,
                 "legend": charts.distribution_legend(
@@ -125,9 +126,9 @@ def _actions(round_: Round, results: RoundResults) -> list[dict[str, Any]]:
     )
 
 
-def report_context(round_: Round, today: datetime.date | None = None) -> dict[str, Any]:
+def report_context(round_: Round, today: datetime.date | None = None, appendix: bool = False) -> dict[str, Any]:
     """Everything the report shows, in a fixed number of queries. `round_` comes with its organisation,
-    version (with instrument) and scale, as the access helpers fetch it."""
+    version (with instrument) and scale, as the access helpers fetch it. `appendix`: a chapter per key."""
     results = _results(round_)
     earlier = previous_round(round_)
     previous = round_results(earlier, GROUPS) if earlier is not None else None
@@ -141,6 +142,12 @@ def report_context(round_: Round, today: datetime.date | None = None) -> dict[st
         "missing_options": [o for o in round_.scale.options.all() if o.value is None],
         "agreed_scores": _agreed_scores(round_, results),
         "actions": _actions(round_, results),
+        "appendix": appendix,
+        # INTEGRATOR: "three things to discuss" comes from cjgscan/analysis/discuss.py (helper F). Set this to a
+        # list of plain strings (one per thing, already in the active language); the board report shows them in
+        # the section "discuss" between the key scores and the agreed scores, and leaves the section out when
+        # the list is empty.
+        "discuss": [],
     }
     context["changes_opening"], context["changes"] = summary.change_sentences(results, previous)
     if not results.visible:
@@ -154,39 +161,31 @@ def report_context(round_: Round, today: datetime.date | None = None) -> dict[st
         items_sentence=summary.items_sentence(results),
         radar=radar(results, scores),
         key_rows=[(t, [results.keys[t.pk][c.key] for c in results.columns]) for t in results.themes],
-        keys=_key_pages(results, previous),
+        keys=_key_pages(results, previous) if appendix else [],
         comparison=_comparison_chart(results, previous) if previous is not None and previous.visible else None,
     )
     return context
 
 
-def render_report_html(round_: Round, language: str, today: datetime.date | None = None) -> str:
+def render_report_html(round_: Round, language: str, today: datetime.date | None = None, appendix: bool = False) -> str:
     with translation.override(language):
-        return render_to_string("reports/report.html", report_context(round_, today))
+        return render_to_string("reports/report.html", report_context(round_, today, appendix))
 
 
 def write_pdf(html: str) -> bytes:
-    """HTML to a tagged A4 PDF (PDF/UA-1) with the report style sheet; nothing is fetched from elsewhere."""
-    from weasyprint import CSS, HTML  # type: ignore[import-untyped]  # slow to import: only when needed
-    from weasyprint.urls import URLFetcher  # type: ignore[import-untyped]
-
-    fetcher = URLFetcher(allowed_protocols={"data"})
-    css_path = finders.find(REPORT_CSS)
-    assert isinstance(css_path, str), REPORT_CSS
-    with open(css_path, encoding="utf-8") as css_file:
-        stylesheet = CSS(string=css_file.read(), url_fetcher=fetcher)
-    document = HTML(string=html, url_fetcher=fetcher)
-    pdf: bytes = document.write_pdf(stylesheets=[stylesheet], pdf_variant="pdf/ua-1", pdf_tags=True)
-    return pdf
+    """HTML to a tagged A4 PDF (PDF/UA-1) with the report style sheet."""
+    return html_to_pdf(html, REPORT_CSS, tagged=True)
 
 
-def render_report_pdf(round_: Round, language: str, today: datetime.date | None = None) -> bytes:
-    return write_pdf(render_report_html(round_, language, today))
+def render_report_pdf(
+    round_: Round, language: str, today: datetime.date | None = None, appendix: bool = False
+) -> bytes:
+    return write_pdf(render_report_html(round_, language, today, appendix))
 
 
-def report_file_name(round_: Round, language: str) -> str:
+def report_file_name(round_: Round, language: str, appendix: bool = False) -> str:
     from django.utils.text import slugify
 
     with translation.override(language):
-        word = _("report")
+        word = _("report with appendix") if appendix else _("report")
     return f"{slugify(round_.title) or 'meting'}-{slugify(word)}.pdf"

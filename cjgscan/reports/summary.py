@@ -10,27 +10,56 @@ from dataclasses import dataclass
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from cjgscan.analysis import trend
 from cjgscan.analysis.results import ALL, Gap, RoundResults
-from cjgscan.dashboard.templatetags.results import number, signed
 from cjgscan.instruments.i18n import tr
 from cjgscan.instruments.models import Item, Theme
+from cjgscan.lib.numbers import number, signed
 from cjgscan.lib.words import join_words
 
 TOP = 3  # how many gaps and changes the summary names
-UNCHANGED = 0.05  # a change that rounds to 0.0 is no change
 
 
 @dataclass(frozen=True)
 class Change:
-    """A key or characteristic in this round and in the previous one, matched by its stable code."""
+    """A key or characteristic in this round and in the previous one, matched by its stable code, with the trend
+    page's judgement (analysis/trend.py): "up"/"down" only when the 95 % interval lies wholly on one side of 0."""
 
     subject: Theme | Item
     previous: float
     current: float
+    verdict: str | None  # UP, SAME, DOWN; None: too few answers to tell
 
     @property
     def difference(self) -> float:
         return self.current - self.previous
+
+    @property
+    def clear(self) -> bool:
+        return self.verdict in (trend.UP, trend.DOWN)
+
+
+def key_change(current: RoundResults, theme: Theme, previous: RoundResults, before: Theme) -> Change | None:
+    """A key's score in both rounds, each as that round measured it (the mean of its characteristics)."""
+    after_estimate = _key_estimate(current, theme)
+    before_estimate = _key_estimate(previous, before)
+    return _change(theme, before_estimate, after_estimate)
+
+
+def _key_estimate(results: RoundResults, theme: Theme) -> trend.Estimate:
+    summaries = [results.items.get(i.pk, {}).get(ALL) for i in theme.items.all()]
+    return trend.estimate([s for s in summaries if s is not None], results.points)
+
+
+def _item_estimate(results: RoundResults, item: Item) -> trend.Estimate:
+    found = results.items.get(item.pk, {}).get(ALL)
+    return trend.estimate([found] if found is not None else [], results.points)
+
+
+def _change(subject: Theme | Item, before: trend.Estimate, after: trend.Estimate) -> Change | None:
+    if before.mean is None or after.mean is None:
+        return None
+    return Change(subject, before.mean, after.mean, trend.change(before, after).verdict)
 
 
 def key_label(theme: Theme) -> str:
@@ -94,28 +123,30 @@ def gap_sentences(results: RoundResults, gaps: Sequence[Gap]) -> tuple[str, list
         }
         for gap in gaps[:TOP]
     ]
+    subjects = len({(type(gap.subject), gap.subject.pk) for gap in gaps})  # a key counts once, however many pairs
+    total = len(results.themes) + len(results.all_items())
     opening = ngettext(
-        "Groups see one key or characteristic differently by one scale point or more:",
-        "Groups see %(count)s keys and characteristics differently by one scale point or more. "
+        "Groups see %(count)s of the %(total)s keys and characteristics differently by one scale point or more:",
+        "Groups see %(count)s of the %(total)s keys and characteristics differently by one scale point or more. "
         "The largest differences:",
-        len(gaps),
-    ) % {"count": len(gaps)}
+        subjects,
+    ) % {"count": subjects, "total": total}
     return opening, lines
 
 
 def changes(current: RoundResults, previous: RoundResults) -> tuple[list[Change], list[Change]]:
     """Keys and characteristics in both rounds (matched by code), largest change first."""
-    previous_keys = {t.code: previous.keys.get(t.pk, {}).get(ALL) for t in previous.themes}
-    previous_items = {i.code: previous.items.get(i.pk, {}).get(ALL) for i in previous.all_items()}
+    previous_keys = {t.code: t for t in previous.themes}
+    previous_items = {i.code: i for i in previous.all_items()}
     keys, items = [], []
     for theme in current.themes:
-        now, before = current.keys.get(theme.pk, {}).get(ALL), previous_keys.get(theme.code)
-        if now and before and now.mean is not None and before.mean is not None:
-            keys.append(Change(theme, before.mean, now.mean))
+        if theme.code in previous_keys:
+            found = key_change(current, theme, previous, previous_keys[theme.code])
+            keys += [found] if found else []
     for item in current.all_items():
-        summary, earlier = current.items.get(item.pk, {}).get(ALL), previous_items.get(item.code)
-        if summary and earlier and summary.mean is not None and earlier.mean is not None:
-            items.append(Change(item, earlier.mean, summary.mean))
+        if item.code in previous_items:
+            found = _change(item, _item_estimate(previous, previous_items[item.code]), _item_estimate(current, item))
+            items += [found] if found else []
 
     def order(change: Change) -> tuple[float, str]:
         return (-abs(change.difference), change.subject.code)
@@ -123,13 +154,21 @@ def changes(current: RoundResults, previous: RoundResults) -> tuple[list[Change]
     return sorted(keys, key=order), sorted(items, key=order)
 
 
+def change_words(change: Change) -> str:
+    """+0,6, clearly risen — the figure never without the judgement."""
+    return _("%(difference)s, %(verdict)s") % {
+        "difference": signed(change.difference),
+        "verdict": trend.VERDICTS[change.verdict],
+    }
+
+
 def change_line(change: Change) -> str:
     label = subject_label(change.subject)
-    return _("%(subject)s: from %(previous)s to %(current)s (%(difference)s).") % {
+    return _("%(subject)s: from %(previous)s to %(current)s (%(change)s).") % {
         "subject": label[:1].upper() + label[1:],
         "previous": number(change.previous),
         "current": number(change.current),
-        "difference": signed(change.difference),
+        "change": change_words(change),
     }
 
 
@@ -146,18 +185,29 @@ def change_sentences(current: RoundResults, previous: RoundResults | None) -> tu
     before, now = previous.overall.get(ALL), current.overall.get(ALL)
     if before is None or now is None or before.mean is None or now.mean is None:
         return _("The previous round (%(title)s) has no scores to compare with.") % {"title": title}, []
+    overall = trend.change(
+        trend.combine([_key_estimate(previous, t) for t in previous.themes], previous.points),
+        trend.combine([_key_estimate(current, t) for t in current.themes], current.points),
+    )
     opening = _(
         "Compared with the previous round (%(title)s) the average score went from %(previous)s to %(current)s "
-        "(%(difference)s)."
+        "(%(change)s)."
     ) % {
         "title": title,
         "previous": number(before.mean),
         "current": number(now.mean),
-        "difference": signed(now.mean - before.mean),
+        "change": _("%(difference)s, %(verdict)s")
+        % {"difference": signed(now.mean - before.mean), "verdict": trend.VERDICTS[overall.verdict]},
     }
     keys, items = changes(current, previous)
-    moved = [c for c in keys if abs(c.difference) >= UNCHANGED][:TOP]
-    moved += [c for c in items if abs(c.difference) >= UNCHANGED][:TOP]
+    # Only what the trend page would call clearly risen or fallen is a change worth naming; the rest is noise.
+    moved = [c for c in keys if c.clear][:TOP] + [c for c in items if c.clear][:TOP]
+    compared = len(keys) + len(items)
     if not moved:
-        return opening + " " + _("No key or characteristic changed by 0.1 or more."), []
-    return opening + " " + _("The largest changes:"), [change_line(c) for c in moved]
+        return opening + " " + ngettext(
+            "The one key or characteristic compared stayed the same within the noise.",
+            "None of the %(count)s keys and characteristics compared changed more than the noise of who "
+            "happened to answer.",
+            compared,
+        ) % {"count": compared}, []
+    return opening + " " + _("The largest clear changes:"), [change_line(c) for c in moved]

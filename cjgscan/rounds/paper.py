@@ -14,17 +14,16 @@ from typing import Any
 
 import segno
 from django.contrib.auth.base_user import AbstractBaseUser
-from django.contrib.staticfiles import finders
 from django.db import models, transaction
 from django.db.models import F
 from django.http import HttpRequest
-from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.html import escape
 from django.utils.translation import gettext as _
 
 from cjgscan.instruments.models import Profession
 from cjgscan.lib import codes
+from cjgscan.lib.pdf import render_pdf  # noqa: F401  # workshops import it from here
 from cjgscan.rounds.answers import ParsedAnswers, Questionnaire, save_answers
 from cjgscan.rounds.models import (
     OTHER_PROFESSION,
@@ -36,7 +35,6 @@ from cjgscan.rounds.models import (
     ThemeAnswer,
 )
 
-PRINT_CSS = "cjgscan/print.css"
 MAX_IMPORT_BYTES = 2 * 1024 * 1024
 MAX_IMPORT_ROWS = 5000
 BULK_BATCH_SIZE = 1000
@@ -98,21 +96,6 @@ def do_renew_group_link(group: RespondentGroup) -> None:
 
 
 # PDF
-
-
-def render_pdf(request: HttpRequest, template: str, context: dict[str, Any]) -> bytes:
-    """An HTML template rendered to PDF with the print style sheet; nothing is fetched from elsewhere."""
-    from weasyprint import CSS, HTML  # type: ignore[import-untyped]  # slow to import: only when needed
-    from weasyprint.urls import URLFetcher  # type: ignore[import-untyped]
-
-    fetcher = URLFetcher(allowed_protocols={"data"})
-    css_path = finders.find(PRINT_CSS)
-    assert isinstance(css_path, str), PRINT_CSS
-    with open(css_path, encoding="utf-8") as css_file:
-        stylesheet = CSS(string=css_file.read(), url_fetcher=fetcher)
-    html = render_to_string(template, context, request)
-    pdf: bytes = HTML(string=html, url_fetcher=fetcher).write_pdf(stylesheets=[stylesheet])
-    return pdf
 
 
 # Paper forms

@@ -15,6 +15,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cjgscan.instruments.i18n import tr
+from cjgscan.lib.pdf import render_pdf
 from cjgscan.rounds import paper
 from cjgscan.rounds.access import get_group, get_round, get_round_rw
 from cjgscan.rounds.answers import Questionnaire
@@ -109,7 +110,7 @@ def group_sheet_pdf(
 ) -> HttpResponse:
     context = _group_context(request, org_uuid, round_uuid, group_uuid)
     context["qr_svg"] = paper.qr_svg_inline(context["url"], context["label"], scale=0)
-    content = paper.render_pdf(request, "rounds/group_link_sheet.html", context)
+    content = render_pdf(request, "rounds/group_link_sheet.html", context)
     name = _file_name(context["round"], context["group"], ".pdf")
     return _file_response(content, "application/pdf", name, attachment=False)
 
@@ -148,7 +149,7 @@ def paper_questionnaire_pdf(request: HttpRequest, org_uuid: uuid.UUID, round_uui
             "importance_choices": IMPORTANCE_CHOICES,
         }
     )
-    content = paper.render_pdf(request, "rounds/paper_questionnaire.html", context)
+    content = render_pdf(request, "rounds/paper_questionnaire.html", context)
     return _file_response(content, "application/pdf", _file_name(round_, None, "-vragenlijst.pdf"), attachment=False)
 
 

@@ -15,9 +15,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from cjgscan.lib.pdf import render_pdf
 from cjgscan.organisations.access import get_membership, get_membership_rw
 from cjgscan.organisations.models import Membership
-from cjgscan.rounds.paper import render_pdf
 from cjgscan.workshops import actions
 from cjgscan.workshops.access import get_workshop
 from cjgscan.workshops.forms import OwnQuestionForm, WorkshopForm, dialogue_version

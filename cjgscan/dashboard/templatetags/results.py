@@ -1,8 +1,12 @@
 from typing import Any
 
 from django import template
-from django.template.defaultfilters import floatformat
 from django.utils.translation import gettext_lazy as _
+
+from cjgscan.lib import numbers
+from cjgscan.lib.numbers import signed
+
+__all__ = ["number", "signed", "percent", "percent_share", "CONSENSUS"]
 
 register = template.Library()
 
@@ -11,23 +15,12 @@ CONSENSUS = {"agree": _("agree"), "mixed": _("mixed"), "divided": _("divided")}
 
 @register.filter
 def number(value: float | None, decimals: int = 1) -> str:
-    """3,4 in Dutch, 3.4 in English; a dash when there is no figure."""
-    return "–" if value is None else str(floatformat(value, decimals))
-
-
-def signed(value: float | None) -> str:
-    """A change with its sign: +0,4 / −0,4 (a real minus sign) / 0,0 when it rounds to nothing; a dash without one."""
-    if value is None:
-        return "–"
-    shown = number(abs(value))
-    if shown == number(0.0):
-        return shown
-    return ("+" if value > 0 else "−") + shown
+    return numbers.number(value, decimals)
 
 
 @register.filter
 def percent(value: float | None) -> str:
-    return "–" if value is None else f"{floatformat(value, 0)}%"
+    return numbers.percent(value)
 
 
 @register.filter
@@ -50,5 +43,4 @@ def get_mean(summary: Any) -> str:
 
 @register.filter
 def percent_share(value: float | None) -> str:
-    """A share 0…1 as a percentage."""
-    return "–" if value is None else f"{floatformat(value * 100, 0)}%"
+    return numbers.percent_share(value)

@@ -10,16 +10,20 @@ from cjgscan.rounds.models import Round
 
 
 class Command(BaseCommand):
-    help = "Write the PDF report of a round (the same file as the download on its results page)."
+    help = (
+        "Write the PDF report of a round (the same file as the download on its report page), rendered here and "
+        "now, without the worker."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("round", metavar="ROUND_ID", help="the round's uuid (from its address) or number")
         parser.add_argument("-o", "--output", required=True, help="the PDF file to write, or - for standard output")
         parser.add_argument("--language", choices=["nl", "en"], default="nl", help="language of the report")
+        parser.add_argument("--appendix", action="store_true", help="add the appendix: a chapter per key")
 
     def handle(self, *args: Any, **options: Any) -> None:
         round_ = self._round(options["round"])
-        content = render_report_pdf(round_, options["language"])
+        content = render_report_pdf(round_, options["language"], appendix=options["appendix"])
         if options["output"] == "-":
             sys.stdout.buffer.write(content)
             sys.stdout.flush()

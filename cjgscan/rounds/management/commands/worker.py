@@ -4,4 +4,4 @@ from django_tasks_db.management.commands.db_worker import Command as DatabaseWor
 class Command(DatabaseWorkerCommand):
     """django-tasks' database worker under our name, with all its options (--batch, --interval, ...)."""
 
-    help = "Run the background worker that sends invitation and reminder e-mails."
+    help = "Run the background worker that sends invitation and reminder e-mails and makes the PDF reports."

@@ -1,0 +1,107 @@
+"""Asking for a report: a few small queries in the request, the rendering in the worker (reports/tasks.py).
+
+A report is made once per version of what it shows: the fingerprint hashes the inputs that can change (a new
+release, the previous round's release, agreed scores, actions; for a werksessie its questions, notes, wishes
+and votes). A second request for the same version finds the stored file; a new version replaces the old file
+when it is ready.
+"""
+
+import hashlib
+import json
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.db.models import Count, Max
+
+from cjgscan.development.models import Action, AgreedScore
+from cjgscan.reports.models import StoredReport
+from cjgscan.reports.report import previous_round
+from cjgscan.rounds.models import Release, Round
+
+# Raised when the layout of a report changes, so that files made by the older code are made again.
+LAYOUT = 2
+
+
+def _hash(parts: Any) -> str:
+    return hashlib.sha256(json.dumps(parts, default=str, sort_keys=True).encode()).hexdigest()
+
+
+def round_fingerprint(round_: Round, kind: str, language: str) -> str:
+    return fingerprint(round_version(round_), kind, language)
+
+
+def fingerprint(version: list[Any], kind: str, language: str) -> str:
+    return _hash([version, kind, language])
+
+
+def round_version(round_: Round) -> list[Any]:
+    """What a round's report shows that can change; four queries, whatever the number of respondents."""
+    earlier = previous_round(round_)
+    releases = dict(
+        Release.objects.filter(round__in=[round_.pk] + ([earlier.pk] if earlier else []))
+        .values_list("round_id")
+        .annotate(latest=Max("pk"))
+        .order_by()
+    )
+    agreed = list(
+        AgreedScore.objects.filter(round=round_).order_by("pk").values_list("pk", "theme_code", "score", "recorded_at")
+    )
+    actions = Action.objects.filter(round=round_).aggregate(n=Count("pk"), latest=Max("updated_at"), ids=Max("pk"))
+    return [LAYOUT, "round", round_.pk, releases.get(round_.pk), earlier and earlier.pk,
+            earlier and releases.get(earlier.pk), agreed, actions, round_.title, round_.min_group_size]  # fmt: skip
+
+
+def workshop_fingerprint(workshop: Any, language: str) -> str:
+    from cjgscan.workshops.models import Note, Vote, Wish
+
+    notes = list(
+        Note.objects.filter(question__workshop=workshop).order_by("pk").values_list("pk", "text", "merged_into")
+    )
+    wishes = list(Wish.objects.filter(workshop=workshop).order_by("pk").values_list("pk", "text", "theme_id"))
+    votes = list(Vote.objects.filter(wish__workshop=workshop).values_list("wish_id").annotate(n=Count("pk")).order_by())
+    questions = list(workshop.questions.order_by("pk").values_list("pk", "position", "own_text", "item_id"))
+    return _hash([LAYOUT, "workshop", workshop.pk, language, workshop.title, workshop.status, notes, wishes,
+                  sorted(votes), questions])  # fmt: skip
+
+
+def current_report(organisation_id: int, kind: str, language: str, fingerprint: str) -> StoredReport | None:
+    found = StoredReport.objects.filter(
+        organisation_id=organisation_id, kind=kind, language=language, fingerprint=fingerprint
+    )
+    return found.defer("content").first()
+
+
+def do_request_report(
+    organisation_id: int, kind: str, language: str, fingerprint: str, round_: Round | None = None, workshop: Any = None
+) -> StoredReport:
+    """The stored report for this version, asked of the worker if it is new (or failed before)."""
+    from cjgscan.reports.tasks import make_report
+
+    existing = current_report(organisation_id, kind, language, fingerprint)
+    if existing is not None and existing.status != StoredReport.Status.FAILED:
+        return existing
+    try:
+        with transaction.atomic():
+            if existing is not None:  # failed: try again
+                StoredReport.objects.filter(pk=existing.pk, status=StoredReport.Status.FAILED).update(
+                    status=StoredReport.Status.QUEUED
+                )
+                report = existing
+            else:
+                report = StoredReport.objects.create(
+                    organisation_id=organisation_id,
+                    round=round_,
+                    workshop=workshop,
+                    kind=kind,
+                    language=language,
+                    fingerprint=fingerprint,
+                )
+            pk = report.pk
+            transaction.on_commit(lambda: make_report.enqueue(pk))
+    except IntegrityError:
+        # Two clicks at the same moment: the other one made the row and asked the worker.
+        found = current_report(organisation_id, kind, language, fingerprint)
+        assert found is not None
+        return found
+    report.status = StoredReport.Status.QUEUED
+    return report

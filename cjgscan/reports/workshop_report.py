@@ -1,0 +1,103 @@
+"""The report of a werksessie: every note per guiding question, the wishes with their votes, the agenda.
+
+One context for the page, the PDF (made by the worker) and the CSV/XLSX table. Notes and wishes are printed
+without the names participants chose: the report goes further than the room did.
+"""
+
+import io
+from collections import defaultdict
+from typing import Any
+
+from django.db.models import Count, Prefetch
+from django.template.loader import render_to_string
+from django.utils import translation
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from cjgscan.exports.tables import Table
+from cjgscan.exports.writers import CSV, XLSX, csv_chunks, write_xlsx
+from cjgscan.instruments.i18n import tr
+from cjgscan.lib.pdf import html_to_pdf
+from cjgscan.workshops.models import Note, Wish, Workshop, WorkshopQuestion
+
+REPORT_CSS = "cjgscan/report.css"
+FORMATS = (CSV, XLSX)
+
+
+def workshop_context(workshop: Workshop) -> dict[str, Any]:
+    """Four queries, whatever the number of notes and wishes."""
+    notes = Note.objects.order_by("created", "pk")
+    questions = list(
+        WorkshopQuestion.objects.filter(workshop=workshop)
+        .select_related("theme", "item")
+        .prefetch_related(Prefetch("notes", queryset=notes))
+        .order_by("theme__number", "position")
+    )
+    for question in questions:
+        every = list(question.notes.all())
+        merged: dict[int, list[Note]] = defaultdict(list)
+        for note in every:
+            if note.merged_into_id is not None:
+                merged[note.merged_into_id].append(note)
+        # A merged note is shown under the one it was merged into; every note appears once.
+        question.report_notes = [(n, merged.get(n.pk, [])) for n in every if n.merged_into_id is None]  # type: ignore[attr-defined]
+        question.note_count = len(every)  # type: ignore[attr-defined]
+    wishes = list(
+        Wish.objects.filter(workshop=workshop)
+        .select_related("theme")
+        .annotate(vote_count=Count("votes"))
+        .order_by("theme__number", "-vote_count", "created", "pk")
+    )
+    pillars = list(workshop.pillars.order_by("number"))
+    return {
+        "organisation": workshop.organisation,
+        "workshop": workshop,
+        "pillars": [
+            {
+                "pillar": pillar,
+                "questions": [q for q in questions if q.theme_id == pillar.pk],
+                "wishes": [w for w in wishes if w.theme_id == pillar.pk],
+            }
+            for pillar in pillars
+        ],
+        "agenda": sorted(wishes, key=lambda w: (-w.vote_count, w.theme.number, w.created, w.pk)),
+    }
+
+
+def render_html(workshop: Workshop, language: str) -> str:
+    with translation.override(language):
+        return render_to_string("reports/workshop_report.html", workshop_context(workshop))
+
+
+def render_pdf(workshop: Workshop, language: str) -> bytes:
+    return html_to_pdf(render_html(workshop, language), REPORT_CSS, tagged=True)
+
+
+def table(workshop: Workshop) -> Table:
+    """One row per note and per wish: what a team types into its plan afterwards."""
+    context = workshop_context(workshop)
+    rows: list[list[Any]] = []
+    for part in context["pillars"]:
+        pillar = f"{part['pillar'].number}. {tr(part['pillar'].title)}"
+        for question in part["questions"]:
+            for note, merged in question.report_notes:
+                rows.append([pillar, _("note"), question.text, note.text, None, ""])
+                rows += [[pillar, _("note"), question.text, m.text, None, note.text] for m in merged]
+        for wish in part["wishes"]:
+            rows.append([pillar, _("wish"), "", wish.text, wish.vote_count, ""])
+    header = [_("Pillar"), _("Kind"), _("Guiding question"), _("Text"), _("Votes"), _("Merged into")]
+    return Table(title=_("Werksessie"), header=header, rows=rows)
+
+
+def table_bytes(workshop: Workshop, file_format: str) -> bytes:
+    if file_format == XLSX:
+        buffer = io.BytesIO()
+        write_xlsx(table(workshop), buffer)
+        return buffer.getvalue()
+    return b"".join(csv_chunks(table(workshop)))
+
+
+def file_name(workshop: Workshop, extension: str, language: str) -> str:
+    with translation.override(language):
+        word = _("werksessie report")
+    return f"{slugify(workshop.title) or 'werksessie'}-{slugify(word)}.{extension}"

@@ -1,0 +1,33 @@
+"""Test helpers for reports made by the worker."""
+
+import contextlib
+from collections.abc import Iterator
+from unittest import mock
+
+from django_tasks_db.models import DBTaskResult
+
+from cjgscan.reports.tasks import make_report
+
+
+@contextlib.contextmanager
+def no_rendering() -> Iterator[None]:
+    """Fail if anything typesets a PDF inside the block (a web request must not)."""
+    import weasyprint  # type: ignore[import-untyped]
+
+    with mock.patch.object(weasyprint.HTML, "write_pdf", side_effect=AssertionError("a PDF rendered in a request")):
+        yield
+
+
+def queued_reports() -> list[int]:
+    """The report ids the worker has been asked for and not yet done, oldest first."""
+    tasks = DBTaskResult.objects.filter(task_path=make_report.module_path, status="READY").order_by("enqueued_at")
+    return [task.args_kwargs["args"][0] for task in tasks]
+
+
+def run_report_tasks() -> int:
+    """What `cjgscan worker` does with the queued report tasks, in this process and transaction."""
+    ids = queued_reports()
+    for report_id in ids:
+        make_report.call(report_id)
+    DBTaskResult.objects.filter(task_path=make_report.module_path).update(status="SUCCESSFUL")
+    return len(ids)
