@@ -8,13 +8,11 @@ PDFs and exports where it is shown. Every payload must come out escaped in pages
 
 import csv
 import io
-import shutil
 import subprocess
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-import pytest
 from django.test import Client, override_settings
 from django.urls import reverse
 
@@ -23,6 +21,7 @@ from cjgscan.rounds.models import Answer, RespondentGroup, Response, Round, Them
 from tests.base import BaseTestCase
 from tests.factories import PASSWORD, make_round, release
 from tests.respondents import invite, start
+from tests.tools import require_tool
 
 # Each payload is also stored and shown back unchanged (as text): SQL-like strings are just text.
 PAYLOADS = {
@@ -181,9 +180,7 @@ TEXT_FIELDS: dict[str, tuple[Callable[["AttackTests", str], None], Place]] = {
 
 
 def pdf_text(content: bytes) -> str:
-    pdftotext = shutil.which("pdftotext")
-    if pdftotext is None:
-        pytest.skip("pdftotext (poppler-utils) is not installed")
+    pdftotext = require_tool("pdftotext", "poppler-utils")
     with tempfile.NamedTemporaryFile(suffix=".pdf") as file:
         file.write(content)
         file.flush()

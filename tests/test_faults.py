@@ -32,6 +32,7 @@ from tests.served import (
     prepare,
     response_hash,
 )
+from tests.tools import missing_tool
 
 
 def postgres_admin_url() -> str | None:
@@ -153,7 +154,7 @@ class PrivateCluster:
             except KeyError:
                 runuser = None
             if runuser is None:
-                pytest.skip("running as root without runuser or a postgres user: initdb refuses to run as root")
+                missing_tool("running as root without runuser or a postgres user: initdb refuses to run as root")
             self.prefix = [runuser, "-u", "postgres", "--"]
             shutil.chown(self.dir, "postgres")
 
@@ -186,7 +187,7 @@ class PrivateCluster:
 def private_cluster() -> Iterator[PrivateCluster]:
     bin_dir = postgres_binaries()
     if bin_dir is None:
-        pytest.skip("PostgreSQL's initdb/pg_ctl are not installed: the restart test needs a private cluster")
+        missing_tool("PostgreSQL's initdb/pg_ctl are not installed: the restart test needs a private cluster")
     cluster = PrivateCluster(bin_dir)
     try:
         cluster.init()
