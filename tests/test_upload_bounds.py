@@ -167,7 +167,7 @@ class CountingTests(BaseTestCase):
         for offset in range(0, 40):
             data = b" " * (uploads.CHUNK - offset) + b"<c r='A1'/>" * 10 + b"<x:c>" * 5
             member = io.BytesIO(data)
-            self.assertEqual(uploads._count(member, uploads.CELL_TAG, 1000)[0], 15, offset)  # type: ignore[arg-type]
+            self.assertEqual(uploads._count(member, uploads.CELL_TAG, 1000)[0], 15, offset)
 
 
 class PaperImportBoundsTests(PaperTestCase):

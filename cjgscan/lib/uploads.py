@@ -10,6 +10,7 @@ then fails the CRC), so checking the declared sizes bounds what any later reader
 import io
 import re
 import zipfile
+from typing import IO
 
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
@@ -40,7 +41,7 @@ def _column_number(letters: bytes) -> int:
     return number
 
 
-def _count(member: zipfile.ZipExtFile, pattern: re.Pattern[bytes], limit: int) -> tuple[int, bytes]:
+def _count(member: IO[bytes], pattern: re.Pattern[bytes], limit: int) -> tuple[int, bytes]:
     """How often the pattern occurs in the member (streamed), stopping past `limit`; also the member's head."""
     count, tail, head = 0, b"", b""
     while True:
