@@ -29,7 +29,7 @@ from tests.test_paper import PaperTestCase
 
 FILE_ERROR = re.compile(r'<div class="utrecht-form-field-error-message" id="id_file_error">([^<]*)</div>')
 MAX_PEAK_BYTES = 64 * 1024 * 1024
-MAX_SECONDS = 10.0
+MAX_SECONDS = 20.0
 
 
 @contextmanager
@@ -165,9 +165,9 @@ class InvitationUploadTests(BaseTestCase):
 class CountingTests(BaseTestCase):
     def test_tags_cut_by_a_chunk_border_are_counted_once(self) -> None:
         for offset in range(0, 40):
-            data = b" " * (uploads.CHUNK - offset) + b"<c r='A1'/>" * 10 + b"<x:c>" * 5
+            data = b" " * (uploads.CHUNK - offset) + b"<c r='A1'/>" * 10 + b"<x:c>" * 5 + b"<b" + b" " * 70_000 + b"<c>"
             member = io.BytesIO(data)
-            self.assertEqual(uploads._count(member, uploads.CELL_TAG, 1000)[0], 15, offset)
+            self.assertEqual(uploads._count(member, uploads.CELL, 1000)[0], 16, offset)
 
 
 class PaperImportBoundsTests(PaperTestCase):

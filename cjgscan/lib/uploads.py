@@ -10,6 +10,7 @@ then fails the CRC), so checking the declared sizes bounds what any later reader
 import io
 import re
 import zipfile
+from dataclasses import dataclass
 from typing import IO
 
 from django.utils.formats import number_format
@@ -23,11 +24,31 @@ XLSX_RATIO_FROM = 1024 * 1024  # small parts may compress oddly well; only parts
 XLSX_MAX_PARTS = 1000
 
 CHUNK = 64 * 1024
-# A cell element <c ...> or <c>, with an optional namespace prefix (some writers use <x:c>).
-CELL_TAG = re.compile(rb"<(?:\w{1,10}:)?c[\s>/]")
-SHARED_STRING_TAG = re.compile(rb"<(?:\w{1,10}:)?si[\s>/]")
 DIMENSION = re.compile(rb"<(?:\w{1,10}:)?dimension\s+ref=\"([A-Z]{1,3})(\d{1,7})(?::([A-Z]{1,3})(\d{1,7}))?\"")
-OVERLAP = 32  # longer than any tag the patterns match, so that a tag cut by a chunk border is still seen once
+OVERLAP = 32  # longer than any tag counted: a "<" further back than this cannot start one that is cut off
+
+
+@dataclass(frozen=True)
+class Tag:
+    """An element to count: <name ...>, <name>, <name/>, also with a namespace prefix (some writers use <x:c>).
+    The plain forms are counted with bytes.count (no objects made per match, whatever the count)."""
+
+    name: bytes
+
+    @property
+    def plain(self) -> list[bytes]:
+        return [b"<" + self.name + end for end in (b" ", b">", b"/", b"\t", b"\n", b"\r")]
+
+    @property
+    def prefixed(self) -> re.Pattern[bytes]:
+        return re.compile(rb"<\w{1,10}:" + re.escape(self.name) + rb"[\s>/]")
+
+    def count(self, data: bytes) -> int:
+        return sum(data.count(form) for form in self.plain) + sum(1 for _match in self.prefixed.finditer(data))
+
+
+CELL = Tag(b"c")
+SHARED_STRING = Tag(b"si")
 
 
 class UploadError(ValueError):
@@ -41,19 +62,22 @@ def _column_number(letters: bytes) -> int:
     return number
 
 
-def _count(member: IO[bytes], pattern: re.Pattern[bytes], limit: int) -> tuple[int, bytes]:
-    """How often the pattern occurs in the member (streamed), stopping past `limit`; also the member's head."""
+def _count(member: IO[bytes], tag: Tag, limit: int) -> tuple[int, bytes]:
+    """How often the tag occurs in the member (streamed), stopping past `limit`; also the member's head."""
     count, tail, head = 0, b"", b""
     while True:
         chunk = member.read(CHUNK)
         window = tail + chunk
         head = head or window[:4096]
         if not chunk:
-            return count + len(pattern.findall(window)), head
-        # Count the matches that start before the last OVERLAP bytes; those are counted with the next chunk.
-        cut = max(len(window) - OVERLAP, 0)
-        count += sum(1 for match in pattern.finditer(window) if match.start() < cut)
-        tail = window[cut:]
+            return count + tag.count(window), head
+        # A tag cut by the chunk's end starts at the last "<": keep that piece for the next chunk.
+        last = window.rfind(b"<")
+        if last >= 0 and len(window) - last <= OVERLAP:
+            window, tail = window[:last], window[last:]
+        else:
+            tail = b""
+        count += tag.count(window)
         if count > limit:
             return count, head
 
@@ -96,7 +120,7 @@ def check_xlsx(data: bytes, max_cells: int) -> None:
                 name = part.filename.lower()
                 if name.startswith("xl/worksheets/") and name.endswith(".xml"):
                     with archive.open(part) as member:
-                        cells, head = _count(member, CELL_TAG, max_cells)
+                        cells, head = _count(member, CELL, max_cells)
                     if cells > max_cells:
                         raise too_many_cells(max_cells)
                     if dimension := DIMENSION.search(head):
@@ -108,7 +132,7 @@ def check_xlsx(data: bytes, max_cells: int) -> None:
                                 raise too_many_cells(max_cells)
                 elif name == "xl/sharedstrings.xml":
                     with archive.open(part) as member:
-                        strings, _head = _count(member, SHARED_STRING_TAG, max_cells)
+                        strings, _head = _count(member, SHARED_STRING, max_cells)
                     if strings > max_cells:
                         raise too_many_cells(max_cells)
         except (zipfile.BadZipFile, NotImplementedError, OSError, EOFError):
