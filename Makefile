@@ -6,20 +6,32 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 TEST_SECRET_KEY := insecure-key-for-tests-only-0123456789abcdef
 
-.PHONY: demo test bench lint typecheck pytest system-packages messages screenshots clean
+.PHONY: demo test bench lint typecheck pytest system-packages messages screenshots constraints clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "cjgscan needs Python 3.11 or newer; set PYTHON=python3.11")'
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
-$(VENV)/.installed: $(BIN)/python pyproject.toml
-	$(BIN)/python -m pip install --quiet -e .
+# Installs take their versions from constraints.txt (every transitive package pinned; `make constraints`).
+$(VENV)/.installed: $(BIN)/python pyproject.toml constraints.txt
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e .
 	@touch $@
 
-$(VENV)/.installed-test: $(VENV)/.installed pyproject.toml
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+$(VENV)/.installed-test: $(VENV)/.installed pyproject.toml constraints.txt
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[test]'
 	@touch $@
+
+# Regenerate constraints.txt from a fresh install of pyproject.toml's pins in a throw-away virtualenv.
+constraints:
+	rm -rf .venv-constraints
+	$(PYTHON) -m venv .venv-constraints
+	.venv-constraints/bin/python -m pip install --quiet --upgrade pip
+	.venv-constraints/bin/python -m pip install --quiet -e '.[test]'
+	{ sed -n '1,/^# a dependency/p' constraints.txt; .venv-constraints/bin/python -m pip freeze --exclude-editable; } > constraints.new
+	mv constraints.new constraints.txt
+	rm -rf .venv-constraints
+	@echo "constraints.txt updated; review the diff and commit it"
 
 demo: $(VENV)/.installed
 	DEBUG=1 $(BIN)/cjgscan migrate --noinput

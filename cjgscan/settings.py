@@ -68,6 +68,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "cjgscan.web.middleware.ContentSecurityPolicyMiddleware",
+    "cjgscan.web.middleware.DownloadsNotStoredMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "cjgscan.web.locale.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",

@@ -9,6 +9,7 @@ from cjgscan.rounds.models import Answer, Response
 from tests.factories import make_organisation, make_round
 from tests.parallel import in_parallel
 from tests.respondents import invite, press_start, start
+from tests.tools import skip_on_database
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -16,7 +17,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 @pytest.fixture
 def postgres_only() -> None:
     if connection.vendor != "postgresql":
-        pytest.skip("concurrency is tested on PostgreSQL (CI runs the suite with DATABASE_URL too)")
+        skip_on_database("concurrency is tested on PostgreSQL (CI runs the suite with DATABASE_URL too)")
 
 
 def test_parallel_first_visits_autosaves_and_submits(postgres_only: None) -> None:

@@ -15,6 +15,7 @@ from cjgscan.rounds.models import Response, Round
 from tests.dbcopy import invitation_rows
 from tests.factories import make_organisation, make_round
 from tests.respondents import page_url, start
+from tests.tools import skip_on_database
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -57,13 +58,13 @@ def answer_all(round_: Round, invited: list[tuple[str, str]]) -> None:
 @pytest.fixture
 def postgres_only() -> None:
     if connection.vendor != "postgresql":
-        pytest.skip("xmin and ctid are PostgreSQL's (CI runs the suite on PostgreSQL too)")
+        skip_on_database("xmin and ctid are PostgreSQL's (CI runs the suite on PostgreSQL too)")
 
 
 @pytest.fixture
 def sqlite_only() -> None:
     if connection.vendor != "sqlite":
-        pytest.skip("rowid is SQLite's (CI runs the suite on SQLite too)")
+        skip_on_database("rowid is SQLite's (CI runs the suite on SQLite too)")
 
 
 def test_the_xmin_join_from_the_issue_returns_nothing(

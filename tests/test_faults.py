@@ -32,6 +32,7 @@ from tests.served import (
     prepare,
     response_hash,
 )
+from tests.tools import missing_tool
 
 
 def postgres_admin_url() -> str | None:
@@ -153,7 +154,7 @@ class PrivateCluster:
             except KeyError:
                 runuser = None
             if runuser is None:
-                pytest.skip("running as root without runuser or a postgres user: initdb refuses to run as root")
+                missing_tool("running as root without runuser or a postgres user: initdb refuses to run as root")
             self.prefix = [runuser, "-u", "postgres", "--"]
             shutil.chown(self.dir, "postgres")
 
@@ -186,7 +187,7 @@ class PrivateCluster:
 def private_cluster() -> Iterator[PrivateCluster]:
     bin_dir = postgres_binaries()
     if bin_dir is None:
-        pytest.skip("PostgreSQL's initdb/pg_ctl are not installed: the restart test needs a private cluster")
+        missing_tool("PostgreSQL's initdb/pg_ctl are not installed: the restart test needs a private cluster")
     cluster = PrivateCluster(bin_dir)
     try:
         cluster.init()
@@ -273,6 +274,8 @@ def test_postgresql_restarted_under_load(
         from tests.served import request
 
         status, headers, body = request(server.port, "GET", f"/r/{seeded['tokens'][1]}/")
+        # The API too: 503 problem+json with Retry-After (it was a 500), from looking up the key.
+        api = request(server.port, "GET", "/api/v1/organisaties", headers={"Authorization": "Bearer cjg_x"})
         time.sleep(2)
         private_cluster.start()
         restarted.set()
@@ -282,6 +285,10 @@ def test_postgresql_restarted_under_load(
 
     assert status == 503 and "Tijdelijk niet beschikbaar" in body and headers.get("retry-after") == "30"
     assert all(code == 503 and seconds < 5 for code, seconds, _ in down), down
+    api_status, api_headers, api_body = api
+    assert api_status == 503 and api_headers.get("retry-after") == "30", api
+    assert api_headers["content-type"] == "application/problem+json" and '"status": 503' in api_body, api
+    assert "no-store" in api_headers["cache-control"], api
     # Failures were fast and clear: a 503 page or a dropped connection, never a 500 and never a hang.
     assert failures, "the restart caused no failed request at all"
     assert all(code in (503, "RemoteDisconnected", "ConnectionResetError") for code, _, _ in failures), failures

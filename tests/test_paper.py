@@ -2,7 +2,6 @@
 
 import datetime
 import io
-import shutil
 import subprocess
 import xml.etree.ElementTree as ET
 from typing import Any
@@ -21,11 +20,11 @@ from cjgscan.rounds import paper
 from cjgscan.rounds.models import Answer, PaperEntryLog, RespondentGroup, Response, Round, ThemeAnswer
 from tests.base import BaseTestCase
 from tests.factories import make_membership, make_organisation, make_round, make_user
+from tests.tools import require_tool
 
 
 def pdf_text(content: bytes) -> str:
-    if not shutil.which("pdftotext"):
-        pytest.skip("pdftotext is not installed (apt-get install poppler-utils)")
+    require_tool("pdftotext", "poppler-utils")
     result = subprocess.run(["pdftotext", "-", "-"], input=content, capture_output=True, check=True)  # noqa: S607
     return result.stdout.decode()
 

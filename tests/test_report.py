@@ -2,13 +2,11 @@
 
 import datetime
 import io
-import shutil
 import subprocess
 import tempfile
 from decimal import Decimal
 from pathlib import Path
 
-import pytest
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils import translation
@@ -21,28 +19,26 @@ from cjgscan.rounds.models import Round
 from tests.base import BaseTestCase
 from tests.factories import make_response, make_round, release, unrelease
 from tests.stored_reports import no_rendering, run_report_tasks
+from tests.tools import require_tool
 
 
 def pdf_text(content: bytes) -> str:
     """The PDF's text, whitespace collapsed (lines wrap anywhere)."""
-    if not shutil.which("pdftotext"):
-        pytest.skip("pdftotext is not installed (apt-get install poppler-utils)")
+    require_tool("pdftotext", "poppler-utils")
     result = subprocess.run(["pdftotext", "-layout", "-", "-"], input=content, capture_output=True, check=True)  # noqa: S607
     return " ".join(result.stdout.decode().split())
 
 
 def pdf_pages(content: bytes) -> list[str]:
     """Each page's text, in order (pdftotext separates pages with a form feed)."""
-    if not shutil.which("pdftotext"):
-        pytest.skip("pdftotext is not installed (apt-get install poppler-utils)")
+    require_tool("pdftotext", "poppler-utils")
     result = subprocess.run(["pdftotext", "-", "-"], input=content, capture_output=True, check=True)  # noqa: S607
     return [" ".join(page.split()) for page in result.stdout.decode().split("\f")[:-1]]
 
 
 def png_pages(content: bytes) -> list[bytes]:
     """Every page as a small greyscale image (PGM: a header, then one byte per pixel)."""
-    if not shutil.which("pdftoppm"):
-        pytest.skip("pdftoppm is not installed (apt-get install poppler-utils)")
+    require_tool("pdftoppm", "poppler-utils")
     with tempfile.TemporaryDirectory() as folder:
         source = Path(folder) / "report.pdf"
         source.write_bytes(content)

@@ -6,7 +6,8 @@ import sys
 from pathlib import Path
 
 import polib
-import pytest
+
+from tests.tools import require_tool
 
 PACKAGE = Path(__file__).resolve().parents[1] / "cjgscan"
 NL_PO = PACKAGE / "locale" / "nl" / "LC_MESSAGES" / "django.po"
@@ -28,8 +29,8 @@ def test_the_compiled_catalogue_matches_the_source() -> None:
 
 
 def test_no_text_in_the_code_is_missing_from_the_catalogue(tmp_path: Path) -> None:
-    if not shutil.which("xgettext"):
-        pytest.skip("GNU gettext is not installed (apt-get install gettext); `make test` installs it")
+    require_tool("xgettext", "gettext")
+    require_tool("msgfmt", "gettext")
     copy = tmp_path / "cjgscan"
     shutil.copytree(PACKAGE, copy, ignore=shutil.ignore_patterns("static", "__pycache__", "content"))
     cjgscan = Path(sys.executable).with_name("cjgscan")

@@ -2,7 +2,6 @@
 
 import datetime
 import re
-import shutil
 import subprocess
 from typing import Any
 
@@ -22,6 +21,7 @@ from cjgscan.workshops.models import CODE_ALPHABET, Note, Participant, Vote, Wis
 from tests.base import BaseTestCase
 from tests.factories import load_builtin_instruments, make_membership, make_organisation, make_user
 from tests.parallel import in_parallel
+from tests.tools import require_tool, skip_on_database
 
 
 def nl(msgid: str) -> str:
@@ -31,8 +31,7 @@ def nl(msgid: str) -> str:
 
 
 def pdf_text(content: bytes) -> str:
-    if not shutil.which("pdftotext"):
-        pytest.skip("pdftotext is not installed (apt-get install poppler-utils)")
+    require_tool("pdftotext", "poppler-utils")
     result = subprocess.run(["pdftotext", "-", "-"], input=content, capture_output=True, check=True)  # noqa: S607
     return result.stdout.decode()
 
@@ -585,7 +584,7 @@ class AgendaTests(WorkshopTestCase):
 @pytest.mark.django_db(transaction=True)
 def test_parallel_votes_never_exceed_the_limit() -> None:
     if connection.vendor != "postgresql":
-        pytest.skip("concurrency is tested on PostgreSQL (CI runs the suite with DATABASE_URL too)")
+        skip_on_database("concurrency is tested on PostgreSQL (CI runs the suite with DATABASE_URL too)")
     load_builtin_instruments()
     workshop = make_workshop(make_organisation(), votes_per_participant=2)
     theme = workshop.pillars.first()

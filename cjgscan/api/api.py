@@ -3,14 +3,15 @@
 import logging
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, RequestDataTooBig
+from django.db import InterfaceError, OperationalError
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from cjgscan.api import actions, endpoints
 from cjgscan.api.auth import ApiKeyAuth
-from cjgscan.api.problems import API_VERSION, problem
+from cjgscan.api.problems import API_VERSION, problem, unavailable
 
 logger = logging.getLogger(__name__)
 
@@ -29,7 +30,9 @@ ERROR_STATUSES = {
     "401": "No valid API key.",
     "403": "The key or your role does not allow this.",
     "404": "Not found, or not reachable with this key.",
-    "422": "The input is not valid.",
+    "413": "The body is larger than the limit (2.5 MB).",
+    "422": "The input is not valid (a body that is not a JSON object, for instance).",
+    "503": "The database is not available for a moment; retry after the seconds in Retry-After.",
 }
 
 
@@ -96,6 +99,18 @@ def permission_denied(request: HttpRequest, exc: PermissionDenied) -> HttpRespon
 @api.exception_handler(Http404)
 def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
     return problem(404, "Not found, or not yours to see.")
+
+
+@api.exception_handler(RequestDataTooBig)
+def body_too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+    return problem(413, "The body is larger than 2.5 MB.")
+
+
+@api.exception_handler(OperationalError)
+@api.exception_handler(InterfaceError)
+def database_unavailable(request: HttpRequest, exc: Exception) -> HttpResponse:
+    logger.warning("API: database unavailable on %s %s: %s", request.method, request.path, exc)
+    return unavailable()
 
 
 @api.exception_handler(Exception)

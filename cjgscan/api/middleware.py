@@ -4,6 +4,7 @@ from collections.abc import Callable
 from http import HTTPStatus
 
 from django.http import HttpRequest, HttpResponse
+from django.utils.cache import add_never_cache_headers
 
 from cjgscan.api.problems import API_VERSION, PROBLEM_CONTENT_TYPE, TITLES, problem
 
@@ -11,8 +12,9 @@ API_PREFIX = "/api/"
 
 
 class ApiMiddleware:
-    """Under /api/: an API-Version header on every response, and problem+json for every error, also those
-    made outside the API's own handlers (unknown URL, wrong method, CSRF)."""
+    """Under /api/: an API-Version header and Cache-Control: no-store on every response, and problem+json for
+    every error, also those made outside the API's own handlers (unknown URL, wrong method, CSRF, a database
+    that is down)."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
         self.get_response = get_response
@@ -27,8 +29,11 @@ class ApiMiddleware:
                 status, TITLES.get(status) or HTTPStatus(status).phrase
             )
             replacement = problem(status, detail)
-            if "Allow" in response:
-                replacement.headers["Allow"] = response["Allow"]
+            for header in ("Allow", "Retry-After"):  # e.g. the 503 of handler500 while the database is down
+                if header in response:
+                    replacement.headers[header] = response[header]
             response = replacement
         response.headers["API-Version"] = API_VERSION
+        # Answers hold an organisation's data: no browser or proxy cache keeps them.
+        add_never_cache_headers(response)
         return response

@@ -16,9 +16,12 @@ TITLES = {
     403: "Not allowed",
     404: "Not found",
     405: "Method not allowed",
+    413: "Body too large",
     422: "Invalid input",
     500: "Server error",
+    503: "Temporarily unavailable",
 }
+RETRY_AFTER_SECONDS = 30  # as the 503 page (cjgscan.web.views.server_error)
 
 
 def problem_type(status: int) -> str:
@@ -36,4 +39,11 @@ def problem(status: int, detail: str, **extra: Any) -> HttpResponse:
     response = HttpResponse(json.dumps(body, ensure_ascii=False), status=status, content_type=PROBLEM_CONTENT_TYPE)
     if status == 401:
         response.headers["WWW-Authenticate"] = 'Bearer realm="cjgscan"'
+    return response
+
+
+def unavailable() -> HttpResponse:
+    """503 while the database is down or restarting, with the seconds after which to retry."""
+    response = problem(503, "The database is not available at the moment; try again in half a minute.")
+    response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
     return response

@@ -5,7 +5,7 @@ from typing import Any, Literal
 from uuid import UUID
 
 from ninja import Field, Schema
-from pydantic import field_validator
+from pydantic import field_validator, model_validator
 
 Text = dict[str, str]  # an instrument text in both languages: {"nl": ..., "en": ...}
 
@@ -123,7 +123,19 @@ def refuse_nul(value: str | None) -> str | None:
     return value
 
 
-class ActionIn(Schema):
+class BodyIn(Schema):
+    """A request body: a JSON object. Without this check a JSON string such as "AAA" was read through its
+    attributes (django-ninja's from_attributes), and "AAA".title() became an action titled "Aaa"."""
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _an_object(cls, value: Any, handler: Any) -> Any:
+        if not isinstance(value, dict | cls):
+            raise ValueError(f"the body must be a JSON object, found {type(value).__name__}")
+        return handler(value)
+
+
+class ActionIn(BodyIn):
     title: str = Field(min_length=1, max_length=200, pattern=TITLE)
     description: str = Field("", max_length=5000, pattern=TEXT)
     theme_code: str = Field("", max_length=20, pattern=CODE, description="A key or pillar, e.g. S3.")
@@ -137,7 +149,7 @@ class ActionIn(Schema):
     _no_nul = field_validator("title", "description", "owner_name")(refuse_nul)
 
 
-class ActionPatch(Schema):
+class ActionPatch(BodyIn):
     title: str | None = Field(None, min_length=1, max_length=200, pattern=TITLE)
     description: str | None = Field(None, max_length=5000, pattern=TEXT)
     owner_name: str | None = Field(None, max_length=200, pattern=TEXT)

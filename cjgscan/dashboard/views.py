@@ -9,7 +9,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from cjgscan.analysis.release import NOTHING_NEW
 from cjgscan.analysis.released import do_release
@@ -102,6 +102,7 @@ def item_rows(results: RoundResults, theme: Theme, legend: bool = True) -> list[
 
 
 @login_required
+@require_GET
 def overview(request: HttpRequest, org_uuid: uuid.UUID, round_uuid: uuid.UUID) -> HttpResponse:
     membership, results, dimension = _results(request, org_uuid, round_uuid)
     context: dict[str, Any] = {
@@ -138,6 +139,7 @@ def overview(request: HttpRequest, org_uuid: uuid.UUID, round_uuid: uuid.UUID) -
 
 
 @login_required
+@require_GET
 def key_detail(request: HttpRequest, org_uuid: uuid.UUID, round_uuid: uuid.UUID, code: str) -> HttpResponse:
     membership, results, dimension = _results(request, org_uuid, round_uuid)
     theme = next((t for t in results.themes if t.code == code), None)

@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET
 
 from cjgscan.analysis.benchmark import MIN_OTHERS, KeyBenchmark, round_benchmark
 from cjgscan.analysis.results import RoundResults
@@ -71,6 +72,7 @@ def trend_summary(trend: Trend, column: str, column_label: str) -> str:
 
 
 @login_required
+@require_GET
 def trend(request: HttpRequest, org_uuid: uuid.UUID, slug: str) -> HttpResponse:
     membership = get_membership(request, org_uuid)
     instrument = get_object_or_404(Instrument, slug=slug, kind=Instrument.Kind.SCAN)

@@ -16,7 +16,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cjgscan.development.check import check_action
 from cjgscan.development.forms import ActionForm, NoteForm, PhaseForm
@@ -101,6 +101,7 @@ def _filtered_actions(request: HttpRequest, organisation: Organisation) -> tuple
 
 
 @login_required
+@require_GET
 def action_list(request: HttpRequest, org_uuid: uuid.UUID) -> HttpResponse:
     membership = get_membership(request, org_uuid)
     organisation = membership.organisation
@@ -134,6 +135,7 @@ def action_list(request: HttpRequest, org_uuid: uuid.UUID) -> HttpResponse:
 
 
 @login_required
+@require_GET
 def action_export(request: HttpRequest, org_uuid: uuid.UUID) -> HttpResponse:
     """The (filtered) plan as CSV for a spreadsheet: UTF-8 with BOM, semicolons, no formulas."""
     membership = get_membership(request, org_uuid)
@@ -258,6 +260,7 @@ def _subject_titles(action: Action) -> dict[str, str]:
 
 
 @login_required
+@require_GET
 def action_detail(request: HttpRequest, org_uuid: uuid.UUID, action_uuid: uuid.UUID) -> HttpResponse:
     membership, action = _action(request, org_uuid, action_uuid, write=False)
     context = {

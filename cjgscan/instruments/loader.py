@@ -37,12 +37,50 @@ def default_files() -> list[Path]:
     return sorted(Path(settings.INSTRUMENT_CONTENT_DIR).glob("*.yaml"))
 
 
+# An instrument is about 6 levels deep and has a few thousand values. PyYAML builds nodes recursively, so a
+# 100,000-deep "[[[[..." ended in RecursionError (a 500); aliases (&a, *a) can make a small file expand
+# exponentially once the document is stored as JSON. The loader below refuses both while it builds the nodes,
+# before the recursion gets deep. (A pre-scan of the event stream is no cheaper: it is quadratic in the depth.)
+MAX_DEPTH = 40
+MAX_NODES = 200_000
+# PyYAML's scanner looks up to 1,024 characters ahead for each "[" that might start a key, which makes a run of
+# brackets slow (a second) before the loader sees the depth; such a run is refused before scanning.
+BRACKET_RUN = re.compile(rf"(?:[\[{{]\s*){{{MAX_DEPTH + 1}}}")
+
+
+class _ShapeError(Exception):
+    pass
+
+
+class _InstrumentLoader(yaml.SafeLoader):
+    depth = 0
+    nodes = 0
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        if self.check_event(yaml.AliasEvent):
+            raise _ShapeError("file: uses anchors and aliases (& and *), which instrument files do not allow")
+        self.nodes += 1
+        if self.nodes > MAX_NODES:
+            raise _ShapeError(f"file: has more than {MAX_NODES} values")
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            raise _ShapeError(f"file: is nested more than {MAX_DEPTH} levels deep")
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self.depth -= 1
+
+
 def parse_text(text: str, filename: str) -> dict[str, Any]:
     """Parse and check the text of one instrument file."""
     if "\x00" in text:
         raise InstrumentFileError(filename, ["file: contains a NUL character"])
+    if BRACKET_RUN.search(text):
+        raise InstrumentFileError(filename, [f"file: is nested more than {MAX_DEPTH} levels deep"])
     try:
-        document = yaml.safe_load(text)
+        document = yaml.load(text, Loader=_InstrumentLoader)  # noqa: S506 (a SafeLoader with more limits)
+    except _ShapeError as error:
+        raise InstrumentFileError(filename, [str(error)]) from None
     except yaml.YAMLError as error:
         raise InstrumentFileError(filename, [f"file: not valid YAML ({error})".replace("\n", " ")]) from None
     return check_document(document, filename)

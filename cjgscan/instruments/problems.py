@@ -71,6 +71,12 @@ PATTERNS: list[tuple[re.Pattern[str], Promise]] = [
     (re.compile(r"larger than (?P<size>\d+) KiB"), _("is larger than %(size)s KiB")),
     (re.compile(r"not UTF-8 text"), _("is not UTF-8 text")),
     (
+        re.compile(r"uses anchors and aliases \(& and \*\), which instrument files do not allow"),
+        _("uses anchors and aliases (& and *), which an instrument file may not contain"),
+    ),
+    (re.compile(r"has more than (?P<count>\d+) values"), _("has more than %(count)s values")),
+    (re.compile(r"is nested more than (?P<depth>\d+) levels deep"), _("is nested more than %(depth)s levels deep")),
+    (
         re.compile(r"'(?P<slug>.*)' is already loaded as a (?P<loaded>\w+), not a (?P<kind>\w+)"),
         _("“%(slug)s” is already loaded as a %(loaded)s, not as a %(kind)s"),
     ),

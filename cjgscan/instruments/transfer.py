@@ -15,7 +15,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods
 
 from cjgscan.instruments.loader import MAX_FILE_BYTES, do_load_document, read_bytes
 from cjgscan.instruments.models import InstrumentVersion
@@ -31,6 +31,7 @@ def version_as_yaml(version: InstrumentVersion) -> str:
 
 
 @login_required
+@require_GET
 def instrument_yaml(request: HttpRequest, slug: str) -> HttpResponse:
     version = _version(request, slug)
     response = HttpResponse(version_as_yaml(version), content_type="application/yaml; charset=utf-8")

@@ -2,6 +2,7 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_GET
 
 from cjgscan.instruments.models import Instrument, InstrumentVersion, ScaleOption, Theme
 
@@ -23,6 +24,7 @@ def _version(request: HttpRequest, slug: str) -> InstrumentVersion:
 
 
 @login_required
+@require_GET
 def instrument_list(request: HttpRequest) -> HttpResponse:
     versions = (
         InstrumentVersion.objects.latest_per_instrument()
@@ -33,6 +35,7 @@ def instrument_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@require_GET
 def instrument_detail(request: HttpRequest, slug: str) -> HttpResponse:
     version = _version(request, slug)
     themes = (
@@ -53,6 +56,7 @@ def instrument_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
+@require_GET
 def theme_detail(request: HttpRequest, slug: str, code: str) -> HttpResponse:
     version = _version(request, slug)
     themes = list(version.themes.select_related("cluster").prefetch_related("items", "tips").order_by("number"))

@@ -5,7 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods
 
 from cjgscan.instruments.models import InstrumentVersion
 from cjgscan.organisations.access import get_membership, get_membership_admin
@@ -14,6 +14,7 @@ from cjgscan.organisations.models import Membership
 
 
 @login_required
+@require_GET
 def home(request: HttpRequest) -> HttpResponse:
     """Straight to the only organisation; otherwise the list to choose from."""
     memberships = list(Membership.objects.for_user(request.user))
@@ -23,6 +24,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@require_GET
 def organisation_home(request: HttpRequest, org_uuid: uuid.UUID) -> HttpResponse:
     membership = get_membership(request, org_uuid)
     organisation = membership.organisation

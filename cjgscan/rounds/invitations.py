@@ -22,11 +22,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from cjgscan.lib import uploads
+from cjgscan.lib.uploads import count_text_cells
 from cjgscan.rounds.models import Invitation, RespondentGroup, Response, Round
 
 MAX_UPLOAD_BYTES = 2 * 1024 * 1024
 MAX_ADDRESSES = 5000
 MAX_ROWS = 50_000  # a spreadsheet with this many rows is not an address list (and may be a zip bomb)
+MAX_CELLS = 250_000  # 5,000 addresses in an export 50 columns wide; checked before parsing (lib/uploads.py)
 EMAIL_COLUMN_NAMES = {"email", "e-mail", "e-mailadres", "emailadres", "email address", "e-mail address"}
 SEPARATORS = re.compile(r"[\s,;]+")
 STRIP_CHARS = " \t\"'<>"
@@ -88,6 +91,8 @@ def _csv_rows(data: bytes) -> Generator[tuple[int, list[Any]]]:
         text = data.decode("cp1252", errors="replace")  # Excel's "CSV" on Dutch Windows
     if "\x00" in text:
         raise AddressListError(_("This is not a CSV file."))
+    if count_text_cells(text, ",;\t") > MAX_CELLS:
+        raise AddressListError(str(uploads.too_many_cells(MAX_CELLS)))
     try:
         dialect: type[csv.Dialect] | csv.Dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
     except csv.Error:
@@ -128,6 +133,10 @@ def parse_upload(upload: UploadedFile) -> list[tuple[int, str]]:
     if name.endswith(".xlsx"):
         if not data.startswith(b"PK\x03\x04"):
             raise AddressListError(_("The Excel file cannot be read."))
+        try:
+            uploads.check_xlsx(data, MAX_CELLS)
+        except uploads.UploadError as error:
+            raise AddressListError(str(error)) from None
         rows = _xlsx_rows(data)
     elif name.endswith((".csv", ".txt")):
         rows = _csv_rows(data)

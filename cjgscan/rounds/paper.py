@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 
 from cjgscan.instruments.models import Profession
 from cjgscan.lib import codes
-from cjgscan.lib.pdf import render_pdf  # noqa: F401  # workshops import it from here
+from cjgscan.lib.uploads import count_text_cells, too_many_cells
 from cjgscan.rounds.answers import ParsedAnswers, Questionnaire, save_answers
 from cjgscan.rounds.models import (
     OTHER_PROFESSION,
@@ -369,6 +369,11 @@ def read_answer_csv(questionnaire: Questionnaire, groups: Iterable[RespondentGro
         return result
     first_line = text.split("\n", 1)[0]
     delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
+    # The rows the import takes, each as wide as the template (and a little), bound the cells before parsing.
+    max_cells = (MAX_IMPORT_ROWS + 1) * (len(csv_columns(questionnaire)) + 5)
+    if count_text_cells(text, delimiter) > max_cells:
+        result.problems.append((None, str(too_many_cells(max_cells))))
+        return result
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     row_reader = _CsvReader(questionnaire, groups)
     try:

@@ -9,7 +9,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cjgscan.analysis.released import released_group_counts
 from cjgscan.organisations.access import get_membership, get_membership_rw
@@ -35,6 +35,7 @@ GROUP_ERRORS = {
 
 
 @login_required
+@require_GET
 def round_list(request: HttpRequest, org_uuid: uuid.UUID) -> HttpResponse:
     membership = get_membership(request, org_uuid)
     rounds = (
@@ -71,6 +72,7 @@ def round_create(request: HttpRequest, org_uuid: uuid.UUID) -> HttpResponse:
 
 
 @login_required
+@require_GET
 def round_detail(request: HttpRequest, org_uuid: uuid.UUID, round_uuid: uuid.UUID) -> HttpResponse:
     membership, round_ = get_round(request, org_uuid, round_uuid)
     context = {
