@@ -29,6 +29,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from cjgscan.lib import codes
 from cjgscan.lib.faults import pause_in_submit
+from cjgscan.lib.joined import JoinedSelect
 from cjgscan.rounds import ratelimit
 from cjgscan.rounds.answers import Questionnaire, save_answers
 from cjgscan.rounds.models import (
@@ -159,6 +160,16 @@ def go_to_questionnaire(round_: Round, token: str) -> HttpResponse:
     return response
 
 
+# The statement respondent_for runs, by (resume code?, lock?): made once per process (lib/joined.py).
+RESPONSE_WITH_ROUND = {
+    (by_code, lock): JoinedSelect(
+        Response, "round", where=["resume_code_hash" if by_code else "token_hash"], related_where=["uuid"], lock=lock
+    )
+    for by_code in (False, True)
+    for lock in (False, True)
+}
+
+
 def respondent_for(
     request: HttpRequest, round_uuid: uuid.UUID, *, lock: bool = False
 ) -> tuple[Round, Response | None, str | None]:
@@ -175,14 +186,13 @@ def respondent_for(
     there the transaction itself is the lock (BEGIN IMMEDIATE takes the database's write lock, see settings)."""
     token = read_token_cookie(request, round_uuid)
     if token is not None:
-        responses = responses_for_cookie(token).select_related("round").filter(round__uuid=round_uuid)
-        if lock:
-            responses = responses.select_for_update(of=("self",), no_key=True)
-        try:  # get, not first(): the hashes are unique, and first()'s ORDER BY would cost every autosave
-            response = responses.get()
-        except Response.DoesNotExist:
-            pass
-        else:
+        by_code = token.startswith(CODE_COOKIE_PREFIX)
+        key = (
+            Response.hash_resume_code(token.removeprefix(CODE_COOKIE_PREFIX)) if by_code else Response.hash_token(token)
+        )
+        response = RESPONSE_WITH_ROUND[by_code, lock].get(key, round_uuid)
+        if response is not None:
+            assert isinstance(response, Response)
             return response.round, response, token
     return get_object_or_404(Round, uuid=round_uuid), None, token
 
