@@ -35,11 +35,12 @@ class JoinedSelect:
         lock: bool = False,
     ):
         self.model = model
-        self.relation = model._meta.get_field(relation)
-        assert isinstance(self.relation, models.ForeignKey), f"{relation} is not a foreign key of {model.__name__}"
-        self.related: type[models.Model] = self.relation.related_model  # type: ignore[assignment]
-        self.where = [model._meta.get_field(name) for name in where]
-        self.related_where = [self.related._meta.get_field(name) for name in related_where]
+        foreign_key = model._meta.get_field(relation)
+        assert isinstance(foreign_key, models.ForeignKey), f"{relation} is not a foreign key of {model.__name__}"
+        self.relation: models.ForeignKey[Any, Any] = foreign_key
+        self.related: type[models.Model] = foreign_key.related_model  # type: ignore[assignment]
+        self.where = [column_field(model, name) for name in where]
+        self.related_where = [column_field(self.related, name) for name in related_where]
         self.lock = lock
 
     def get(self, *values: Any) -> models.Model | None:
@@ -51,7 +52,7 @@ class JoinedSelect:
         if self.lock and connection.features.has_select_for_update and connection.get_autocommit():
             raise TransactionManagementError("a locking JoinedSelect needs a transaction")
         params = [
-            field.get_db_prep_value(value, connection)  # type: ignore[attr-defined]
+            field.get_db_prep_value(value, connection)
             for field, value in zip([*self.where, *self.related_where], values, strict=True)
         ]
         with connection.cursor() as cursor:
@@ -79,6 +80,7 @@ class JoinedSelect:
         converters: list[tuple[int, Any, Converter]] = []
         for (table_alias, model), attnames in zip(tables, names, strict=True):
             for field in model._meta.concrete_fields:
+                assert isinstance(field, models.Field)
                 expression = field.get_col(table_alias)
                 for converter in connection.ops.get_db_converters(expression) + expression.get_db_converters(
                     connection
@@ -86,9 +88,9 @@ class JoinedSelect:
                     converters.append((len(columns), expression, converter))
                 columns.append(f"{table_alias}.{quote(field.column)}")
                 attnames.append(field.attname)
-        conditions = [f"T.{quote(field.column)} = %s" for field in self.where]  # type: ignore[union-attr]
-        conditions += [f"R.{quote(field.column)} = %s" for field in self.related_where]  # type: ignore[union-attr]
-        target = self.relation.target_field.column
+        conditions = [f"T.{quote(str(field.column))} = %s" for field in self.where]
+        conditions += [f"R.{quote(str(field.column))} = %s" for field in self.related_where]
+        target = str(self.relation.target_field.column)
         sql = (
             f"SELECT {', '.join(columns)} FROM {quote(self.model._meta.db_table)} T "  # noqa: S608 -- names from the models
             f"INNER JOIN {quote(self.related._meta.db_table)} R ON R.{quote(target)} = T.{quote(self.relation.column)} "
@@ -97,3 +99,9 @@ class JoinedSelect:
         if self.lock and connection.features.has_select_for_update:
             sql += " FOR NO KEY UPDATE OF T" if connection.features.has_select_for_no_key_update else " FOR UPDATE OF T"
         return sql, names, converters
+
+
+def column_field(model: type[models.Model], name: str) -> "models.Field[Any, Any]":
+    field = model._meta.get_field(name)
+    assert isinstance(field, models.Field) and field.column, f"{name} is not a column of {model.__name__}"
+    return field
