@@ -30,9 +30,16 @@ OBSERVER: Callable[[str, str, int, float], None] | None = None
 
 
 def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+    """A free port; within SERVED_PORTS (e.g. "8200-8249") when set, for machines where ports are shared out."""
+    first, _sep, last = os.environ.get("SERVED_PORTS", "").partition("-")
+    for port in range(int(first), int(last) + 1) if first and last else [0]:
+        with socket.socket() as sock:
+            try:
+                sock.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return int(sock.getsockname()[1])
+    raise OSError(f"no free port in SERVED_PORTS={os.environ['SERVED_PORTS']}")
 
 
 def app_env(data_dir: Path, database_url: str = "", **extra: str) -> dict[str, str]:

@@ -11,7 +11,6 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import transaction
 from django.utils.translation import gettext as _
 
 from cjgscan.instruments.models import Item, Profession, ScaleOption, Theme
@@ -27,10 +26,6 @@ from cjgscan.rounds.models import (
 )
 
 IMPORTANCE_VALUES = {str(value) for value, _label in IMPORTANCE_CHOICES}
-
-
-class AlreadySubmitted(Exception):
-    """The response was submitted before; it takes no more changes."""
 
 
 @dataclass
@@ -155,12 +150,19 @@ class Questionnaire:
             parsed.importance[theme.pk] = int(value)
 
 
-def save_answers(response: Response, parsed: ParsedAnswers) -> None:
-    """Store parsed answers on a response that is locked by the caller (inside a transaction)."""
+def save_answers(response: Response, parsed: ParsedAnswers, page: int | None = None) -> None:
+    """Store parsed answers (and the page to come back to) on a response that the caller has locked in its
+    transaction and found not submitted: respondent.respondent_for(lock=True), or a paper form just created."""
     store_answers(response.pk, parsed)
+    changes: dict[str, Any] = {}
     if parsed.profession is not None and parsed.profession != response.profession:
-        response.profession = parsed.profession
-        response.save(update_fields=["profession"])
+        changes["profession"] = parsed.profession
+    if page is not None and page != response.last_page:
+        changes["last_page"] = page
+    if changes:
+        Response.objects.filter(pk=response.pk).update(**changes)
+        for name, value in changes.items():
+            setattr(response, name, value)
 
 
 def store_answers(response_id: uuid.UUID, parsed: ParsedAnswers) -> None:
@@ -183,26 +185,3 @@ def store_answers(response_id: uuid.UUID, parsed: ParsedAnswers) -> None:
             unique=["response", "theme"],
             update=[field_name],
         )
-
-
-def do_save_answers(response_id: uuid.UUID, parsed: ParsedAnswers, page: int | None = None) -> None:
-    """Save answers to an unsubmitted response, all or nothing; raises AlreadySubmitted after submit."""
-    with transaction.atomic():
-        # The lock makes a parallel submit wait for this save, or this save see the submit. Three columns and no
-        # model instance: this runs on every autosave.
-        status, profession, last_page = (
-            Response.objects.select_for_update()
-            .filter(pk=response_id)
-            .values_list("status", "profession", "last_page")
-            .get()
-        )
-        if status == Response.Status.SUBMITTED:
-            raise AlreadySubmitted
-        store_answers(response_id, parsed)
-        changes: dict[str, Any] = {}
-        if parsed.profession is not None and parsed.profession != profession:
-            changes["profession"] = parsed.profession
-        if page is not None and page != last_page:
-            changes["last_page"] = page
-        if changes:
-            Response.objects.filter(pk=response_id).update(**changes)

@@ -6,6 +6,7 @@ browser is sent to a URL without the token. The response is found by a keyed has
 code on another device; nothing that identifies the respondent is stored with the answers.
 """
 
+import contextlib
 import datetime
 import re
 import uuid
@@ -21,14 +22,16 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from cjgscan.lib import codes
 from cjgscan.lib.faults import pause_in_submit
+from cjgscan.lib.joined import JoinedSelect
 from cjgscan.rounds import ratelimit
-from cjgscan.rounds.answers import AlreadySubmitted, Questionnaire, do_save_answers
+from cjgscan.rounds.answers import Questionnaire, save_answers
 from cjgscan.rounds.models import (
     IMPORTANCE_CHOICES,
     Answer,
@@ -59,8 +62,8 @@ def respondent_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpResp
     return never_cache(wrapper)
 
 
-def cookie_name(round_: Round) -> str:
-    return f"cjg_{round_.uuid.hex[:16]}"
+def cookie_name(round_uuid: uuid.UUID) -> str:
+    return f"cjg_{round_uuid.hex[:16]}"
 
 
 def questionnaire_path(round_: Round) -> str:
@@ -75,7 +78,7 @@ def set_token_cookie(response: HttpResponse, round_: Round, token: str) -> None:
     """`token` is the link's token, or CODE_COOKIE_PREFIX + a resume code on a device that typed it."""
     expires = datetime.datetime.combine(round_.closes_on + datetime.timedelta(days=2), datetime.time())
     response.set_signed_cookie(
-        cookie_name(round_),
+        cookie_name(round_.uuid),
         token,
         salt=COOKIE_SALT,
         max_age=int((timezone.make_aware(expires) - timezone.now()).total_seconds()),
@@ -88,19 +91,19 @@ def set_token_cookie(response: HttpResponse, round_: Round, token: str) -> None:
     )
 
 
-def read_token_cookie(request: HttpRequest, round_: Round) -> str | None:
+def read_token_cookie(request: HttpRequest, round_uuid: uuid.UUID) -> str | None:
     try:
-        return request.get_signed_cookie(cookie_name(round_), salt=COOKIE_SALT)
+        return request.get_signed_cookie(cookie_name(round_uuid), salt=COOKIE_SALT)
     except (KeyError, signing.BadSignature):
         return None
 
 
-def responses_for_cookie(round_: Round, value: str) -> "QuerySet[Response]":
-    """The response (zero or one) that a cookie's token or resume code opens in this round."""
+def responses_for_cookie(value: str) -> "QuerySet[Response]":
+    """The response (zero or one, the hashes are unique) that a cookie's token or resume code opens."""
     if value.startswith(CODE_COOKIE_PREFIX):
         code_hash = Response.hash_resume_code(value.removeprefix(CODE_COOKIE_PREFIX))
-        return Response.objects.filter(round=round_, resume_code_hash=code_hash)
-    return Response.objects.filter(round=round_, token_hash=Response.hash_token(value))
+        return Response.objects.filter(resume_code_hash=code_hash)
+    return Response.objects.filter(token_hash=Response.hash_token(value))
 
 
 def resume_code_for_cookie(value: str) -> str:
@@ -157,17 +160,41 @@ def go_to_questionnaire(round_: Round, token: str) -> HttpResponse:
     return response
 
 
-def respondent_for(request: HttpRequest, round_uuid: uuid.UUID) -> tuple[Round, Response | None, str | None]:
-    # The round alone: what it asks comes from a per-process cache (answers.Questionnaire), and joining the version
-    # (its 40 kB instrument document) and scale would cost every autosave more than the rest of its work.
-    round_ = get_object_or_404(Round, uuid=round_uuid)
-    token = read_token_cookie(request, round_)
-    if token is None:
-        return round_, None, None
-    try:  # get, not first(): the hashes are unique, and first()'s ORDER BY would cost every autosave
-        return round_, responses_for_cookie(round_, token).get(), token
-    except Response.DoesNotExist:
-        return round_, None, token
+# The statement respondent_for runs, by (resume code?, lock?): made once per process (lib/joined.py).
+RESPONSE_WITH_ROUND = {
+    (by_code, lock): JoinedSelect(
+        Response, "round", where=["resume_code_hash" if by_code else "token_hash"], related_where=["uuid"], lock=lock
+    )
+    for by_code in (False, True)
+    for lock in (False, True)
+}
+
+
+def respondent_for(
+    request: HttpRequest, round_uuid: uuid.UUID, *, lock: bool = False
+) -> tuple[Round, Response | None, str | None]:
+    """The round, the response that this browser's cookie opens in it, and the cookie's value: one query.
+
+    The cookie's name comes from the round's uuid in the URL, so it is read before the database is asked, and the
+    response is fetched with its round in one join (not the version: its 40 kB instrument document would cost every
+    autosave more than the rest of its work; what the round asks comes from a per-process cache,
+    answers.Questionnaire). Only without a response is the round looked up on its own.
+
+    With `lock` (inside a transaction) the response's row is locked, so that a parallel submit waits for this
+    request or this request sees the submit. FOR NO KEY UPDATE: the weakest lock that a submit's UPDATE waits for;
+    unlike FOR UPDATE it does not block the foreign-key checks of answers inserted for it. SQLite has no row locks:
+    there the transaction itself is the lock (BEGIN IMMEDIATE takes the database's write lock, see settings)."""
+    token = read_token_cookie(request, round_uuid)
+    if token is not None:
+        by_code = token.startswith(CODE_COOKIE_PREFIX)
+        key = (
+            Response.hash_resume_code(token.removeprefix(CODE_COOKIE_PREFIX)) if by_code else Response.hash_token(token)
+        )
+        response = RESPONSE_WITH_ROUND[by_code, lock].get(key, round_uuid)
+        if response is not None:
+            assert isinstance(response, Response)
+            return response.round, response, token
+    return get_object_or_404(Round, uuid=round_uuid), None, token
 
 
 def no_response(request: HttpRequest) -> HttpResponse:
@@ -237,33 +264,33 @@ def target_page(request: HttpRequest, page: int, last: int) -> int:
 
 @respondent_view
 def page(request: HttpRequest, round_uuid: uuid.UUID, page: int) -> HttpResponse:
-    round_, response, token = respondent_for(request, round_uuid)
-    if response is None:
-        return no_response(request)
-    if response.is_submitted:
-        return redirect("respondent_done", round_.uuid)
-    if not round_.is_accepting():
-        return closed_message(request, round_)
-    questionnaire = Questionnaire(round_)
-    review = questionnaire.page_count + 1
-    if page > review:
-        raise Http404
-    if request.method == "POST":
-        if len(request.POST) > MAX_POST_FIELDS:
-            return bad_request(request, [_("The form has too many fields.")])
-        themes = [questionnaire.themes[page - 1]] if 1 <= page <= questionnaire.page_count else []
-        data = form_data(request)
-        parsed = questionnaire.parse(data, themes)
-        if page != 0 and "profession" in data:
-            parsed.errors.append(_("The profession is asked on the first page."))
-        if parsed.errors:
-            return bad_request(request, parsed.errors)
-        next_page = target_page(request, page, review)
-        try:
-            do_save_answers(response.pk, parsed, page=next_page)
-        except AlreadySubmitted:
+    posted = request.method == "POST"
+    # A posted page is saved under the response's lock, read in the same query as the response (respondent_for).
+    with transaction.atomic() if posted else contextlib.nullcontext():
+        round_, response, token = respondent_for(request, round_uuid, lock=posted)
+        if response is None:
+            return no_response(request)
+        if response.is_submitted:
             return redirect("respondent_done", round_.uuid)
-        return redirect("respondent_page", round_.uuid, next_page)
+        if not round_.is_accepting():
+            return closed_message(request, round_)
+        questionnaire = Questionnaire(round_)
+        review = questionnaire.page_count + 1
+        if page > review:
+            raise Http404
+        if posted:
+            if len(request.POST) > MAX_POST_FIELDS:
+                return bad_request(request, [_("The form has too many fields.")])
+            themes = [questionnaire.themes[page - 1]] if 1 <= page <= questionnaire.page_count else []
+            data = form_data(request)
+            parsed = questionnaire.parse(data, themes)
+            if page != 0 and "profession" in data:
+                parsed.errors.append(_("The profession is asked on the first page."))
+            if parsed.errors:
+                return bad_request(request, parsed.errors)
+            next_page = target_page(request, page, review)
+            save_answers(response, parsed, page=next_page)
+            return redirect("respondent_page", round_.uuid, next_page)
     if page != response.last_page:
         Response.objects.filter(pk=response.pk).update(last_page=page)
     template = (
@@ -287,51 +314,80 @@ def bad_request(request: HttpRequest, errors: list[str]) -> HttpResponse:
     return render(request, "rounds/respondent_error.html", {"errors": errors}, status=400)
 
 
+def save_status(error: str = "", status: int = 200) -> HttpResponse:
+    """The autosave's reply, a short text for the page's live region (autosave.js). Built here, not by a template:
+    it is the most frequent reply of the application."""
+    if error:
+        return HttpResponse(
+            format_html('<span class="site-save-error">{}</span>', _("Not saved: %(error)s") % {"error": error}),
+            status=status,
+        )
+    return HttpResponse(format_html('<span class="site-save-ok">{}</span>', _("Saved")))
+
+
 @respondent_view
 @require_POST
 def autosave(request: HttpRequest, round_uuid: uuid.UUID) -> HttpResponse:
-    """htmx: save what changed on the page; the reply is a short status text for a live region."""
-    round_, response, _token = respondent_for(request, round_uuid)
-    if response is None:
-        return render(request, "rounds/_save_status.html", {"error": _("Open your link again.")}, status=404)
-    if not round_.is_accepting():
-        return render(request, "rounds/_save_status.html", {"error": _("The questionnaire is closed.")}, status=410)
-    if len(request.POST) > MAX_POST_FIELDS:
-        return render(request, "rounds/_save_status.html", {"error": _("The form has too many fields.")}, status=400)
-    questionnaire = Questionnaire(round_)
-    page_number = request.POST.get("page", "")
-    themes = None
-    if page_number.isdigit() and 1 <= int(page_number) <= questionnaire.page_count:
-        themes = [questionnaire.themes[int(page_number) - 1]]
-    data = form_data(request)
-    parsed = questionnaire.parse(data, themes)
-    if parsed.errors:
-        return render(request, "rounds/_save_status.html", {"error": " ".join(parsed.errors)}, status=400)
-    try:
-        do_save_answers(response.pk, parsed)
-    except AlreadySubmitted:
-        return render(request, "rounds/_save_status.html", {"error": _("Your answers were already sent.")}, status=409)
-    return render(request, "rounds/_save_status.html", {"saved": True})
+    """htmx: save what changed on the page. One query finds and locks the response with its round; then one
+    INSERT … ON CONFLICT per kind of answer (answers.store_answers)."""
+    with transaction.atomic():
+        round_, response, _token = respondent_for(request, round_uuid, lock=True)
+        if response is None:
+            return save_status(_("Open your link again."), status=404)
+        if not round_.is_accepting():
+            return save_status(_("The questionnaire is closed."), status=410)
+        if len(request.POST) > MAX_POST_FIELDS:
+            return save_status(_("The form has too many fields."), status=400)
+        questionnaire = Questionnaire(round_)
+        page_number = request.POST.get("page", "")
+        themes = None
+        if page_number.isdigit() and 1 <= int(page_number) <= questionnaire.page_count:
+            themes = [questionnaire.themes[int(page_number) - 1]]
+        parsed = questionnaire.parse(form_data(request), themes)
+        if parsed.errors:
+            return save_status(" ".join(parsed.errors), status=400)
+        if response.is_submitted:
+            return save_status(_("Your answers were already sent."), status=409)
+        save_answers(response, parsed)
+    return save_status()
+
+
+def mark_submitted(responses: "QuerySet[Response]", today: datetime.date) -> bool:
+    """Submit the response among `responses` if it is still in progress: one UPDATE, which takes the row's lock
+    itself (a parallel autosave holds it until it commits) and, when a parallel submit got there first, finds the
+    status changed and updates nothing."""
+    with transaction.atomic():
+        sent = responses.filter(status=Response.Status.IN_PROGRESS).update(
+            status=Response.Status.SUBMITTED, submitted_on=today
+        )
+        if sent:
+            pause_in_submit()  # fault tests only (an environment variable), see tests/test_faults.py
+    return bool(sent)
 
 
 @respondent_view
 @require_POST
 def submit(request: HttpRequest, round_uuid: uuid.UUID) -> HttpResponse:
-    """Send the answers: once. A second click, the back button or a replay lands on the same thank-you."""
-    round_, response, token = respondent_for(request, round_uuid)
-    if response is None or token is None:
+    """Send the answers: once. A second click, the back button or a replay lands on the same thank-you.
+
+    The common case is one statement: the response of this cookie, in this round while it accepts answers. Only
+    when that updates nothing is it worked out why (not found, sent before, closed)."""
+    token = read_token_cookie(request, round_uuid)
+    if token is None:
         return no_response(request)
-    if response.is_submitted:
-        return redirect("respondent_done", round_.uuid)
-    if not round_.is_accepting():
-        return closed_message(request, round_)
-    with transaction.atomic():
-        locked = Response.objects.select_for_update().get(pk=response.pk)
-        if not locked.is_submitted:
-            locked.status = Response.Status.SUBMITTED
-            locked.submitted_on = timezone.localdate()
-            locked.save(update_fields=["status", "submitted_on"])
-            pause_in_submit()  # fault tests only (an environment variable), see tests/test_faults.py
+    today = timezone.localdate()
+    accepting = Round.objects.filter(
+        uuid=round_uuid, status=Round.Status.OPEN, opens_on__lte=today, closes_on__gte=today
+    ).values("pk")
+    if mark_submitted(responses_for_cookie(token).filter(round__in=accepting), today):
+        return redirect("respondent_done", round_uuid)
+    round_, response, token = respondent_for(request, round_uuid)
+    if response is None:
+        return no_response(request)
+    if not response.is_submitted:
+        if not round_.is_accepting(today):
+            return closed_message(request, round_)
+        mark_submitted(Response.objects.filter(pk=response.pk), today)  # the round opened in between
     return redirect("respondent_done", round_.uuid)
 
 

@@ -149,8 +149,8 @@ def start_group(request: HttpRequest, token: str) -> HttpResponse:
         return closed_message(request, round_)
     # Someone who started through this link before, in this browser, goes on where they were: the cookie is valid
     # on the whole site, so it reaches this URL too.
-    existing = read_token_cookie(request, round_)
-    if existing and responses_for_cookie(round_, existing).filter(group=group).exists():
+    existing = read_token_cookie(request, round_.uuid)
+    if existing and responses_for_cookie(existing).filter(round=round_, group=group).exists():
         return go_to_questionnaire(round_, existing)
     if request.method == "GET":
         return landing(request, round_, group=group, personal=False, started=False)
