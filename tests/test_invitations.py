@@ -348,12 +348,14 @@ class InvitationPageTests(BaseTestCase):
             response = self.client.post(self.url("invitation_send"), follow=True)
         self.assertEqual([level for level, _text in self.messages(response)], ["info"])
         self.assertEqual(len(self.queued()), 1)
-        # A reminder is another kind of mailing: queued for everyone e-mailed, whether or not they finished
-        # (the worker leaves the finished out), so the queued task says nothing about anyone's answers.
+        # A reminder is another kind of mailing: one ReminderMailing row of the round, and the queued task names
+        # only that row (the worker works out who is due), so it says nothing about anyone's answers.
         with self.captureOnCommitCallbacks(execute=True):
             self.client.post(self.url("invitation_remind"))
         self.assertEqual(len(self.queued()), 2)
-        self.assertEqual(self.queued()[1]["args"][1:3], [[self.round.invitations.get(email="c@example.nl").pk], True])
+        [mailing] = ReminderMailing.objects.filter(round=self.round)
+        self.assertEqual(mailing.status, ReminderMailing.Status.QUEUED)
+        self.assertEqual(self.queued()[1]["args"], [mailing.pk, "http://testserver"])
 
     def test_a_group_with_fewer_invitations_than_the_minimum_gets_none(self) -> None:
         """Item 6: a personal response is one of its group's invited addresses; fewer than the minimum of them
