@@ -25,7 +25,7 @@ from cjgscan.cli import our_commands
 from cjgscan.organisations.models import Role
 from cjgscan.rounds.invitations import MAX_UPLOAD_BYTES
 from cjgscan.rounds.models import Invitation, ReminderMailing, RespondentGroup, Response, Round
-from cjgscan.rounds.tasks import send_invitations
+from cjgscan.rounds.tasks import send_invitations, send_reminder
 from tests.base import BaseTestCase
 from tests.dbcopy import invitation_rows
 from tests.factories import make_membership, make_organisation, make_round, make_user
@@ -553,9 +553,9 @@ def test_the_worker_sends_each_invitation_once_then_reminds_only_the_unfinished(
     assert invitation_rows() == before
     [reminder] = ReminderMailing.objects.filter(round=round_)
     assert (reminder.number, reminder.sent_on, reminder.recipient_count) == (1, timezone.localdate(), 2)
-    # The queued task names every e-mailed invitation, not the unfinished ones.
-    [task] = [task for task in DBTaskResult.objects.all() if task.args_kwargs["args"][2]]
-    assert sorted(task.args_kwargs["args"][1]) == sorted(Invitation.objects.values_list("pk", flat=True))
+    # The queued task names only the round's mailing, not the unfinished ones (nor the e-mailed).
+    [task] = [task for task in DBTaskResult.objects.all() if task.task_path == send_reminder.module_path]
+    assert task.args_kwargs["args"][0] == reminder.pk and len(task.args_kwargs["args"]) == 2
 
     # Once Bert and Cees have answered too, a second reminder goes to nobody.
     cees = Client()
@@ -563,6 +563,8 @@ def test_the_worker_sends_each_invitation_once_then_reminds_only_the_unfinished(
     for respondent in (bert, cees):
         respondent.post(reverse("respondent_submit", args=[round_.uuid]))
     smtp.messages.clear()
+    # One reminder a day at most: the next one, a day later.
+    ReminderMailing.objects.update(sent_on=timezone.localdate() - datetime.timedelta(days=1))
     post(client, "invitation_remind", round_)
     run_worker()
     assert smtp.messages == []
