@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "cjgscan.workshops",
     "cjgscan.api",
     "cjgscan.reports",
+    "cjgscan.limits",
 ]
 
 MIDDLEWARE = [
@@ -145,15 +146,33 @@ LOGOUT_REDIRECT_URL = "login"
 # Lock-out after repeated failed logins (django-axes).
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = 0.25  # hours
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+# Per e-mail address (and per address with client address), never per client address alone: behind a proxy, or
+# from one office, a client address is shared by many people (docs/deploy.md).
+AXES_LOCKOUT_PARAMETERS = ["username", ["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "cjgscan.lib.client.client_address"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
 # Failed respondent-link tokens per client address per ten minutes before the links answer 429.
 LINK_FAILURE_LIMIT = env_int("LINK_FAILURE_LIMIT", 20)
-# New responses through group links per round and client address in 10 to 20 minutes (docs/rounds.md: why 50).
+# New responses through one group link per client address in 10 to 20 minutes (docs/rounds.md: why 50).
 RESPONSE_START_LIMIT = env_int("RESPONSE_START_LIMIT", 50)
 TRUST_X_FORWARDED_FOR = env_bool("TRUST_X_FORWARDED_FOR", default=False)
+# Failed joins of all clients together after which a werksessie's code stops working (the facilitator makes a new one).
+WORKSHOP_CODE_FAILURE_LIMIT = env_int("WORKSHOP_CODE_FAILURE_LIMIT", 1000)
+# Password-reset requests per e-mail address and per client address in one to two hours.
+PASSWORD_RESET_LIMIT = env_int("PASSWORD_RESET_LIMIT", 3)
+PASSWORD_RESET_CLIENT_LIMIT = env_int("PASSWORD_RESET_CLIENT_LIMIT", 20)
+
+# Rate limits and lock-outs are shared by all app servers: in the database, or in Redis with CACHE_URL=redis://…
+CACHE_URL = os.environ.get("CACHE_URL", "")
+if CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}}
+    LIMITS_IN_CACHE = True
+elif CACHE_URL:
+    raise ImproperlyConfigured("CACHE_URL must be a redis://, rediss:// or unix:// address (or unset: the database).")
+else:
+    LIMITS_IN_CACHE = False
 
 LANGUAGE_CODE = "nl"
 LANGUAGES = [("nl", _("Dutch")), ("en", _("English"))]

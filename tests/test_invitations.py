@@ -25,7 +25,7 @@ from cjgscan.cli import our_commands
 from cjgscan.organisations.models import Role
 from cjgscan.rounds.invitations import MAX_UPLOAD_BYTES
 from cjgscan.rounds.models import Invitation, ReminderMailing, RespondentGroup, Response, Round
-from cjgscan.rounds.tasks import send_invitations
+from cjgscan.rounds.tasks import send_invitations, send_reminder
 from tests.base import BaseTestCase
 from tests.dbcopy import invitation_rows
 from tests.factories import make_membership, make_organisation, make_round, make_user
@@ -348,12 +348,14 @@ class InvitationPageTests(BaseTestCase):
             response = self.client.post(self.url("invitation_send"), follow=True)
         self.assertEqual([level for level, _text in self.messages(response)], ["info"])
         self.assertEqual(len(self.queued()), 1)
-        # A reminder is another kind of mailing: queued for everyone e-mailed, whether or not they finished
-        # (the worker leaves the finished out), so the queued task says nothing about anyone's answers.
+        # A reminder is another kind of mailing: one ReminderMailing row of the round, and the queued task names
+        # only that row (the worker works out who is due), so it says nothing about anyone's answers.
         with self.captureOnCommitCallbacks(execute=True):
             self.client.post(self.url("invitation_remind"))
         self.assertEqual(len(self.queued()), 2)
-        self.assertEqual(self.queued()[1]["args"][1:3], [[self.round.invitations.get(email="c@example.nl").pk], True])
+        [mailing] = ReminderMailing.objects.filter(round=self.round)
+        self.assertEqual(mailing.status, ReminderMailing.Status.QUEUED)
+        self.assertEqual(self.queued()[1]["args"], [mailing.pk, "http://testserver"])
 
     def test_a_group_with_fewer_invitations_than_the_minimum_gets_none(self) -> None:
         """Item 6: a personal response is one of its group's invited addresses; fewer than the minimum of them
@@ -552,9 +554,9 @@ def test_the_worker_sends_each_invitation_once_then_reminds_only_the_unfinished(
     assert invitation_rows() == before
     [reminder] = ReminderMailing.objects.filter(round=round_)
     assert (reminder.number, reminder.sent_on, reminder.recipient_count) == (1, timezone.localdate(), 2)
-    # The queued task names every e-mailed invitation, not the unfinished ones.
-    [task] = [task for task in DBTaskResult.objects.all() if task.args_kwargs["args"][2]]
-    assert sorted(task.args_kwargs["args"][1]) == sorted(Invitation.objects.values_list("pk", flat=True))
+    # The queued task names only the round's mailing, not the unfinished ones (nor the e-mailed).
+    [task] = [task for task in DBTaskResult.objects.all() if task.task_path == send_reminder.module_path]
+    assert task.args_kwargs["args"][0] == reminder.pk and len(task.args_kwargs["args"]) == 2
 
     # Once Bert and Cees have answered too, a second reminder goes to nobody.
     cees = Client()
@@ -562,6 +564,8 @@ def test_the_worker_sends_each_invitation_once_then_reminds_only_the_unfinished(
     for respondent in (bert, cees):
         respondent.post(reverse("respondent_submit", args=[round_.uuid]))
     smtp.messages.clear()
+    # One reminder a day at most: the next one, a day later.
+    ReminderMailing.objects.update(sent_on=timezone.localdate() - datetime.timedelta(days=1))
     post(client, "invitation_remind", round_)
     run_worker()
     assert smtp.messages == []

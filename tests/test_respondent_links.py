@@ -267,6 +267,22 @@ class FloodingTests(LinksTestCase):
             self.flood(1, "203.0.113.20", make_round(self.org_a, title="Andere meting"))[0].status_code, 302
         )
 
+    @override_settings(RESPONSE_START_LIMIT=2)
+    def test_the_limit_is_per_group_link_and_the_coordinator_sees_the_refused_starts(self) -> None:
+        """Issue 13 item 5: counted per client and group link; the round page shows how many starts each group
+        link refused (a count, nothing per person: a refused start stores nothing)."""
+        other = self.round.groups.exclude(pk=self.group.pk).first()
+        assert other is not None
+        statuses = [reply.status_code for reply in self.flood(5, "203.0.113.30")]
+        self.assertEqual(statuses, [302, 302, 429, 429, 429])
+        other_link = start_group(Client(REMOTE_ADDR="203.0.113.30"), other.link_token())
+        self.assertEqual(other_link.status_code, 302)  # the same client, another group's link
+        self.client.force_login(self.alice)
+        page = self.client.get(reverse("round_detail", args=[self.org_a.uuid, self.round.uuid]))
+        refused = re.findall(r"<span data-refused-starts>([^<]*)</span>", page.content.decode())
+        self.assertEqual(refused, ["3 starts geweigerd: te veel nieuwe vragenlijsten vanaf één adres in korte tijd"])
+        self.assertNotContains(page, "203.0.113.30")
+
     @override_settings(RESPONSE_START_LIMIT=3)
     def test_resuming_and_personal_links_do_not_count(self) -> None:
         client = Client(REMOTE_ADDR="203.0.113.21")

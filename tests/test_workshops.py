@@ -8,13 +8,15 @@ from typing import Any
 import pytest
 from django.core.cache import cache
 from django.db import connection
-from django.test import Client, TestCase
+from django.db.models import Sum
+from django.test import Client, TestCase, override_settings
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from cjgscan.development.models import Action
 from cjgscan.instruments.models import Item, Theme
+from cjgscan.limits.models import Counter
 from cjgscan.organisations.models import Role
 from cjgscan.workshops import actions, participant
 from cjgscan.workshops.models import CODE_ALPHABET, Note, Participant, Vote, Wish, Workshop
@@ -98,6 +100,7 @@ class AccessTests(WorkshopTestCase):
             ("post", self.url("workshop_merge", question.uuid)),
             ("post", self.url("workshop_voting_sluiten")),
             ("post", self.url("workshop_voting_openen")),
+            ("post", self.url("workshop_new_code")),
             ("post", self.url("workshop_end")),
             ("post", self.url("workshop_wish_to_action", wish.uuid)),
         ]
@@ -268,6 +271,55 @@ class JoinTests(WorkshopTestCase):
         join(Client(REMOTE_ADDR="192.0.2.8"), self.workshop)
         for _ in range(participant.JOIN_FAILURE_LIMIT + 2):
             join(Client(REMOTE_ADDR="192.0.2.9"), self.workshop)
+
+    def test_failed_joins_are_counted_in_the_database_shared_by_all_servers(self) -> None:
+        """Issue 13 item 2: not in a process's memory (each gunicorn worker counted for itself)."""
+        client = Client(REMOTE_ADDR="192.0.2.17")
+        for _ in range(3):
+            client.post(reverse("workshop_join"), {"code": "QQQQQQ", "name": "X"})
+        self.assertEqual(Counter.objects.aggregate(n=Sum("count"))["n"], 3)
+        cache.clear()  # what a worker restart did to the old counts
+        for _ in range(participant.JOIN_FAILURE_LIMIT - 3):
+            client.post(reverse("workshop_join"), {"code": "QQQQQQ", "name": "X"})
+        reply = client.post(reverse("workshop_join"), {"code": self.workshop.code, "name": "X"})
+        self.assertEqual(reply.status_code, 429)
+        self.assertNotIn("192.0.2.17", repr(list(Counter.objects.values())))
+
+    @override_settings(WORKSHOP_CODE_FAILURE_LIMIT=4)
+    def test_a_code_stops_working_after_failures_from_all_clients_together(self) -> None:
+        """Guesses spread over many addresses: each address stays under its own limit, the session's code still
+        stops working, and the facilitator makes a new one that works."""
+        for n in range(4):
+            Client(REMOTE_ADDR=f"198.51.100.{n}").post(reverse("workshop_join"), {"code": "QQQQQQ", "name": "X"})
+        reply = Client(REMOTE_ADDR="192.0.2.50").post(
+            reverse("workshop_join"), {"code": self.workshop.code, "name": "X"}
+        )
+        self.assertContains(
+            reply, nl("This code no longer works. Ask the facilitator for the new code."), status_code=410
+        )
+        self.assertFalse(Participant.objects.filter(workshop=self.workshop).exists())
+        self.client.force_login(self.alice)
+        page = self.client.get(self.url("workshop_detail"))
+        self.assertContains(page, nl("Make a new code"))
+        self.assertContains(page, "utrecht-alert--warning")
+        old = self.workshop.code
+        reply = self.client.post(self.url("workshop_new_code"), follow=True)
+        self.workshop.refresh_from_db()
+        self.assertNotEqual(self.workshop.code, old)
+        self.assertContains(reply, self.workshop.display_code)
+        self.assertNotContains(reply, "utrecht-alert--warning")
+        join(Client(REMOTE_ADDR="192.0.2.50"), self.workshop)
+        # The old code is simply wrong now.
+        reply = Client(REMOTE_ADDR="192.0.2.51").post(reverse("workshop_join"), {"code": old, "name": "Y"})
+        self.assertEqual(reply.status_code, 400)
+
+    def test_an_ended_session_gets_no_new_code(self) -> None:
+        actions.do_end(self.workshop)
+        self.client.force_login(self.alice)
+        old = self.workshop.code
+        self.client.post(self.url("workshop_new_code"))
+        self.workshop.refresh_from_db()
+        self.assertEqual(self.workshop.code, old)
 
     def test_without_the_cookie_the_participant_pages_refuse(self) -> None:
         join(Client(), self.workshop)

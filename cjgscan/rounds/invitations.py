@@ -24,7 +24,7 @@ from django.utils.translation import ngettext
 
 from cjgscan.lib import uploads
 from cjgscan.lib.uploads import count_text_cells
-from cjgscan.rounds.models import Invitation, RespondentGroup, Response, Round
+from cjgscan.rounds.models import Invitation, ReminderMailing, RespondentGroup, Response, Round
 
 MAX_UPLOAD_BYTES = 2 * 1024 * 1024
 MAX_ADDRESSES = 5000
@@ -286,6 +286,9 @@ class PersonalTotals:
 
 def sending_queued(round_: Round, reminder: bool) -> bool:
     """Whether the same kind of mailing for this round still waits for (or is in) the worker."""
+    if reminder:
+        waiting = [ReminderMailing.Status.QUEUED, ReminderMailing.Status.SENDING]
+        return round_.reminder_mailings.filter(status__in=waiting).exists()
     from django_tasks import TaskResultStatus
     from django_tasks_db.models import DBTaskResult
 
@@ -295,20 +298,43 @@ def sending_queued(round_: Round, reminder: bool) -> bool:
         task_path=send_invitations.module_path,
         status__in=[TaskResultStatus.READY, TaskResultStatus.RUNNING],
         args_kwargs__args__0=round_.pk,
-        args_kwargs__args__2=reminder,
+        args_kwargs__args__2=False,
     ).exists()
+
+
+class MailingRefused(Exception):
+    """A mailing that was not queued: the same kind waits for the worker (`pending`), or a reminder already went out
+    today (`sent_today`)."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
 
 
 def do_queue_mailing(round_: Round, reminder: bool, base_url: str) -> int:
     """Queue the e-mails for the worker, after the commit; the number of invitations the mailing considers.
 
-    A reminder is queued for everyone e-mailed before: the worker leaves out who has finished. So the queued
-    task (a row in the database) holds no list that depends on anyone's answers.
+    Under the round's lock, so that two clicks (or two coordinators) at once queue one mailing: the second sees the
+    first and gets MailingRefused. A reminder is one ReminderMailing row, at most one a day, that the worker claims
+    and fills in; the queued task names only that row, so it holds no list that depends on anyone's answers.
     """
-    from cjgscan.rounds.tasks import send_invitations
+    from cjgscan.rounds.tasks import send_invitations, send_reminder
 
     with transaction.atomic():
-        ids = list(to_send(round_, reminder).order_by("pk").values_list("pk", flat=True))
-        if ids:
-            transaction.on_commit(lambda: send_invitations.enqueue(round_.pk, ids, reminder, base_url))
-    return len(ids)
+        Round.objects.select_for_update().filter(pk=round_.pk).first()
+        if sending_queued(round_, reminder):
+            raise MailingRefused("pending")
+        count = to_send(round_, reminder).count()
+        if not count:
+            return 0
+        if reminder:
+            mailings = round_.reminder_mailings
+            if mailings.filter(sent_on=timezone.localdate()).exists():
+                raise MailingRefused("sent_today")
+            number = mailings.count() + 1
+            mailing = ReminderMailing.objects.create(round=round_, number=number, status=ReminderMailing.Status.QUEUED)
+            transaction.on_commit(lambda: send_reminder.enqueue(mailing.pk, base_url))
+        else:
+            ids = list(to_send(round_, reminder).order_by("pk").values_list("pk", flat=True))
+            transaction.on_commit(lambda: send_invitations.enqueue(round_.pk, ids, False, base_url))
+    return count

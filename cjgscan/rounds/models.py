@@ -316,10 +316,18 @@ class ThemeAnswer(models.Model):
 
 
 class ReminderMailing(models.Model):
-    """One reminder sent for a round: when, and to how many. Deliberately not per address (docs/invitations.md)."""
+    """One reminder of a round: queued, being sent or sent, on which day, to how many. Deliberately not per
+    address (docs/invitations.md). The row is the claimed unit: made when the coordinator asks (one per round at
+    a time, one a day), taken by one worker (queued → sending)."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("waiting to be sent")
+        SENDING = "sending", _("being sent")
+        SENT = "sent", _("sent")
 
     round = models.ForeignKey(Round, models.CASCADE, related_name="reminder_mailings")
     number = models.PositiveSmallIntegerField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.SENT)
     sent_on = models.DateField(default=timezone.localdate)
     recipient_count = models.PositiveIntegerField(default=0)
 
@@ -357,22 +365,6 @@ class PaperEntryLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.entered_on}: {self.form_count}"
-
-
-class LinkAttempt(models.Model):
-    """Failed uses of respondent links, per client address (keyed hash) and ten-minute window: brute-forcing
-    tokens is refused. Rows older than a day are deleted as new ones come in."""
-
-    client_hash = models.CharField(max_length=64)
-    window = models.DateTimeField()
-    failures = models.PositiveIntegerField(default=0)
-
-    class Meta:
-        constraints = [models.UniqueConstraint(fields=["client_hash", "window"], name="unique_link_attempt_window")]
-        indexes = [models.Index(fields=["window"])]
-
-    def __str__(self) -> str:
-        return f"{self.window}: {self.failures}"
 
 
 class Release(models.Model):

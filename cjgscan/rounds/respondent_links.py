@@ -154,7 +154,7 @@ def start_group(request: HttpRequest, token: str) -> HttpResponse:
         return go_to_questionnaire(round_, existing)
     if request.method == "GET":
         return landing(request, round_, group=group, personal=False, started=False)
-    if not ratelimit.may_start_response(request, round_.uuid):
+    if not ratelimit.may_start_response(request, group):
         return flooding(request)
     personal = new_token()
     do_start_response(round_, group, personal, Response.Channel.ONLINE)

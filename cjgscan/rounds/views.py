@@ -4,7 +4,7 @@ import uuid
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, Q
+from django.db.models import Count, Q, Sum
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -85,7 +85,9 @@ def round_detail(request: HttpRequest, org_uuid: uuid.UUID, round_uuid: uuid.UUI
         return render(request, "rounds/_progress.html", context)
     context.update(
         {
-            "groups": list(round_.groups.all()),
+            # With the starts refused per group link for coming too fast from one address (ratelimit.py): a
+            # count of refusals, which created nothing, so it says nothing about anyone who answered.
+            "groups": list(round_.groups.annotate(refused_starts_total=Sum("refused_starts__count"))),
             # Per-group counts come from the latest release (what a round may show, and when), never live
             # from the responses: two looks around one submission must not tell that person's group.
             "released_group_counts": released_group_counts(round_),

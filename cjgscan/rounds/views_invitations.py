@@ -24,6 +24,7 @@ from cjgscan.rounds.invitations import (
     MAX_ADDRESSES,
     MAX_UPLOAD_BYTES,
     AddressListError,
+    MailingRefused,
     can_send,
     check_addresses,
     counts_per_group,
@@ -32,7 +33,6 @@ from cjgscan.rounds.invitations import (
     groups_below_minimum,
     parse_text,
     parse_upload,
-    sending_queued,
 )
 from cjgscan.rounds.models import Invitation, RespondentGroup, Round
 from cjgscan.rounds.progress import round_totals
@@ -192,8 +192,6 @@ def _queue_mailing(request: HttpRequest, org_uuid: uuid.UUID, round_uuid: uuid.U
         messages.error(request, _("Open the round before you send invitations or reminders."))
     elif not can_send(round_):
         messages.error(request, _("This round is closed; no more invitations or reminders can be sent."))
-    elif sending_queued(round_, reminder):
-        messages.info(request, _("These e-mails are already waiting to be sent; they will go out shortly."))
     elif not reminder and (small := groups_below_minimum(round_)):
         messages.error(
             request,
@@ -206,7 +204,20 @@ def _queue_mailing(request: HttpRequest, org_uuid: uuid.UUID, round_uuid: uuid.U
         )
     else:
         base_url = request.build_absolute_uri("/").rstrip("/")
-        count = do_queue_mailing(round_, reminder, base_url)
+        try:
+            count = do_queue_mailing(round_, reminder, base_url)
+        except MailingRefused as refused:
+            if refused.reason == "pending":
+                messages.info(request, _("These e-mails are already waiting to be sent; they will go out shortly."))
+            else:
+                messages.info(
+                    request,
+                    _(
+                        "A reminder has already been sent today; nobody gets two in one day. You can remind again "
+                        "tomorrow."
+                    ),
+                )
+            return redirect("invitation_list", membership.organisation.uuid, round_.uuid)
         if reminder:
             text = ngettext(
                 "A reminder will be sent shortly to whoever of the %(count)d e-mailed address has not answered yet.",

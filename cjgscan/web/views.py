@@ -1,12 +1,20 @@
 import sys
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth import forms as auth_forms
 from django.contrib.auth import views as auth_views
 from django.db import InterfaceError, OperationalError
-from django.http import HttpRequest, HttpResponse, HttpResponseServerError
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, HttpResponseServerError
 from django.template import loader
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
+
+from cjgscan.lib.client import client_address
+from cjgscan.limits import counters
+from cjgscan.web.tasks import send_password_reset
+
+RESET_WINDOW_SECONDS = 60 * 60
 
 
 class LoginForm(auth_forms.AuthenticationForm):
@@ -22,8 +30,29 @@ class LoginView(auth_views.LoginView):
 
 
 class PasswordResetView(auth_views.PasswordResetView):
-    email_template_name = "registration/password_reset_email.txt"
-    subject_template_name = "registration/password_reset_subject.txt"
+    """Asks for a reset link. The mail is queued for the worker for every address, account or not, so the answer
+    takes as long either way and says nothing about who has an account; a few requests per address and per client
+    address in one to two hours (PASSWORD_RESET_LIMIT, PASSWORD_RESET_CLIENT_LIMIT), counted in shared storage."""
+
+    def form_valid(self, form: auth_forms.PasswordResetForm) -> HttpResponse:
+        email = form.cleaned_data["email"]
+        # Both counted, whichever refuses: a flood from one client stays refused, and one address gets few mails.
+        per_address = counters.hit("password-reset", email.strip().lower(), RESET_WINDOW_SECONDS)
+        per_client = counters.hit("password-reset-client", client_address(self.request), RESET_WINDOW_SECONDS)
+        if per_address > settings.PASSWORD_RESET_LIMIT or per_client > settings.PASSWORD_RESET_CLIENT_LIMIT:
+            form.add_error(
+                None,
+                _(
+                    "A link to set a new password has been asked for too often in the last hour. Look in your "
+                    "mailbox (and spam folder) for the link you already got, or try again in an hour."
+                ),
+            )
+            reply = self.render_to_response(self.get_context_data(form=form), status=429)
+            reply.headers["Retry-After"] = str(RESET_WINDOW_SECONDS)
+            return reply
+        language = translation.get_language() or settings.LANGUAGE_CODE
+        send_password_reset.enqueue(email, self.request.get_host(), self.request.is_secure(), language)
+        return HttpResponseRedirect(self.get_success_url())
 
 
 def server_error(request: HttpRequest) -> HttpResponse:

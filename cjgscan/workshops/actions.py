@@ -13,8 +13,9 @@ from cjgscan.development.services import create_action
 from cjgscan.instruments.i18n import tr
 from cjgscan.instruments.models import InstrumentVersion, Item, Theme
 from cjgscan.lib.tokens import new_token
+from cjgscan.limits import counters
 from cjgscan.organisations.models import Organisation
-from cjgscan.workshops.models import Note, Participant, Vote, Wish, Workshop, WorkshopQuestion, new_code
+from cjgscan.workshops.models import JOIN_FAILURES, Note, Participant, Vote, Wish, Workshop, WorkshopQuestion, new_code
 
 CODE_ATTEMPTS = 10
 
@@ -41,7 +42,13 @@ def do_create_workshop(
         code = new_code()
         try:
             with transaction.atomic():
-                workshop = Workshop.objects.create(organisation=organisation, version=version, code=code, **fields)
+                workshop = Workshop.objects.create(
+                    organisation=organisation,
+                    version=version,
+                    code=code,
+                    join_failures_at_code=counters.total(JOIN_FAILURES),
+                    **fields,
+                )
                 workshop.pillars.set(pillars)
                 WorkshopQuestion.objects.bulk_create(
                     WorkshopQuestion(workshop=workshop, theme=item.theme, item=item, position=n)
@@ -300,6 +307,23 @@ def do_set_voting(workshop: Workshop, is_open: bool) -> None:
         Workshop.objects.select_for_update().filter(pk=workshop.pk).update(
             voting_open=is_open, revision=F("revision") + 1
         )
+
+
+def do_new_code(workshop: Workshop) -> str:
+    """Give the session a fresh code: the old one stops working at once; participants who joined stay in."""
+    for _attempt in range(CODE_ATTEMPTS):
+        code = new_code()
+        try:
+            with transaction.atomic():
+                Workshop.objects.filter(pk=workshop.pk).update(
+                    code=code, join_failures_at_code=counters.total(JOIN_FAILURES)
+                )
+            return code
+        except IntegrityError:
+            if not Workshop.objects.filter(code=code).exists():
+                raise
+            # the random code was taken: draw another
+    raise RuntimeError("no free workshop code found")
 
 
 def do_end(workshop: Workshop) -> None:

@@ -9,6 +9,7 @@ import math
 import secrets
 import uuid
 
+from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Count, Q
@@ -31,6 +32,8 @@ MAX_VOTES = 20
 DEFAULT_VOTES = 3
 # The code works from the day of the session until the end of the day after it.
 CODE_VALID_DAYS = 1
+# The name of the count (limits.Total) of every failed join, of all clients and for any session.
+JOIN_FAILURES = "workshop-join-failures"
 
 
 def new_code() -> str:
@@ -55,6 +58,9 @@ class Workshop(models.Model):
     title = models.CharField(_("title"), max_length=200)
     held_on = models.DateField(_("date of the session"), default=timezone.localdate)
     code = models.CharField(max_length=CODE_LENGTH, unique=True)
+    # All failed joins of the installation (limits.Total) when this code was made: a code stops working after
+    # WORKSHOP_CODE_FAILURE_LIMIT more, so spreading guesses over many clients does not help to find it.
+    join_failures_at_code = models.PositiveBigIntegerField(default=0)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
     votes_per_participant = models.PositiveSmallIntegerField(
         _("votes per participant"),
@@ -97,6 +103,11 @@ class Workshop(models.Model):
         """The code works while the session is open, on its day and the day after."""
         today = today or timezone.localdate()
         return self.is_open and self.held_on <= today <= self.code_expires_on
+
+    def code_worn_out(self, join_failures: int) -> bool:
+        """Whether so many joins failed (of all clients, for any session) since this code was made that it may
+        have been found by trying; `join_failures` is the installation's count now."""
+        return join_failures - self.join_failures_at_code >= settings.WORKSHOP_CODE_FAILURE_LIMIT
 
     @property
     def display_code(self) -> str:

@@ -3,7 +3,9 @@
 Joining takes the session's short code and a name of one's choice. The participant then carries a random token
 in a signed, HttpOnly cookie named after the session and sent only to the work session pages; the database holds
 only a keyed hash of it.
-Failed attempts to join are counted per IP address in the cache, so that codes cannot be guessed by trying.
+Failed attempts to join are counted per client address in shared storage (cjgscan/limits), so that codes cannot
+be guessed by trying from one address; and all failures together are counted too, so that a session's code stops
+working after WORKSHOP_CODE_FAILURE_LIMIT of them, however many addresses the guesses come from.
 """
 
 import uuid
@@ -13,7 +15,6 @@ from typing import Any
 
 from django.conf import settings
 from django.core import signing
-from django.core.cache import cache
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
@@ -22,12 +23,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from cjgscan.lib.tokens import keyed_hash
-from cjgscan.rounds.ratelimit import client_address
+from cjgscan.lib.client import client_address
+from cjgscan.limits import counters
 from cjgscan.workshops import actions
 from cjgscan.workshops.forms import JoinForm, NoteForm, WishForm
 from cjgscan.workshops.live import countdown_text, not_modified, poll_etag, with_etag
-from cjgscan.workshops.models import Note, Participant, Vote, Wish, Workshop
+from cjgscan.workshops.models import JOIN_FAILURES, Note, Participant, Vote, Wish, Workshop
 from cjgscan.workshops.views import ERRORS
 
 COOKIE_SALT = "cjgscan.workshop-participant"
@@ -61,21 +62,13 @@ def message(request: HttpRequest, title: str, text: str, status: int = 200) -> H
 # Joining
 
 
-def _attempts_key(request: HttpRequest) -> str:
-    return "workshops:join-failures:" + keyed_hash("workshop-join", client_address(request))
-
-
 def _is_limited(request: HttpRequest) -> bool:
-    return int(cache.get(_attempts_key(request), 0)) >= JOIN_FAILURE_LIMIT
+    return counters.recent("workshop-join", client_address(request), JOIN_WINDOW_SECONDS) >= JOIN_FAILURE_LIMIT
 
 
 def _count_failure(request: HttpRequest) -> None:
-    key = _attempts_key(request)
-    cache.add(key, 0, JOIN_WINDOW_SECONDS)
-    try:
-        cache.incr(key)
-    except ValueError:  # expired in between
-        cache.set(key, 1, JOIN_WINDOW_SECONDS)
+    counters.hit("workshop-join", client_address(request), JOIN_WINDOW_SECONDS)
+    counters.add_to_total(JOIN_FAILURES)
 
 
 @participant_view
@@ -104,6 +97,10 @@ def join(request: HttpRequest) -> HttpResponse:
         form.add_error("code", _("This code no longer works: the work session has ended."))
         return render(request, "workshops/join.html", {"form": form}, status=410)
     existing = participant_of(request, workshop)
+    if existing is None and workshop.code_worn_out(counters.total(JOIN_FAILURES)):
+        # Not counted as a failure: the code was right, and counting it would wear out the next code too.
+        form.add_error("code", _("This code no longer works. Ask the facilitator for the new code."))
+        return render(request, "workshops/join.html", {"form": form}, status=410)
     if existing is not None:  # the same phone again: go on as the same participant
         return HttpResponseRedirect(session_path(workshop))
     _participant, token = actions.do_join(workshop, form.cleaned_data["name"])

@@ -39,6 +39,7 @@ urlpatterns = [
         for action in ("sluiten", "openen")
     ),
     path(WORKSHOP + "beeindigen/", views.workshop_end, name="workshop_end"),
+    path(WORKSHOP + "nieuwe-code/", views.workshop_new_code, name="workshop_new_code"),
     path(WORKSHOP + "agenda/", views.workshop_agenda, name="workshop_agenda"),
     path(WORKSHOP + "agenda.pdf", views.workshop_agenda_pdf, name="workshop_agenda_pdf"),
     path(WORKSHOP + "wensen/<uuid:wish_uuid>/actie/", views.wish_to_action, name="workshop_wish_to_action"),

@@ -16,12 +16,13 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cjgscan.lib.pdf import render_pdf
+from cjgscan.limits import counters
 from cjgscan.organisations.access import get_membership, get_membership_rw
 from cjgscan.organisations.models import Membership
 from cjgscan.workshops import actions
 from cjgscan.workshops.access import get_workshop
 from cjgscan.workshops.forms import OwnQuestionForm, WorkshopForm, dialogue_version
-from cjgscan.workshops.models import Note, Wish, Workshop, WorkshopQuestion
+from cjgscan.workshops.models import JOIN_FAILURES, Note, Wish, Workshop, WorkshopQuestion
 
 ERRORS = {
     "ended": gettext_lazy("The work session has ended; nothing can be added or changed any more."),
@@ -99,6 +100,7 @@ def workshop_detail(request: HttpRequest, org_uuid: uuid.UUID, workshop_uuid: uu
         participants=list(workshop.participants.values_list("name", flat=True)),
         join_url=join_url(request),
         question_form=OwnQuestionForm(version=workshop.version),
+        code_worn_out=workshop.code_worn_out(counters.total(JOIN_FAILURES)),
     )
     return render(request, "workshops/workshop_detail.html", context)
 
@@ -174,6 +176,22 @@ def workshop_voting(request: HttpRequest, org_uuid: uuid.UUID, workshop_uuid: uu
         )
     target = "workshop_agenda" if request.POST.get("next") == "agenda" else "workshop_present"
     return redirect(target, org_uuid, workshop_uuid)
+
+
+@login_required
+@require_POST
+def workshop_new_code(request: HttpRequest, org_uuid: uuid.UUID, workshop_uuid: uuid.UUID) -> HttpResponse:
+    _membership, workshop = get_workshop(request, org_uuid, workshop_uuid, rw=True)
+    if not workshop.is_open:
+        messages.error(request, _("The work session has ended; it gets no new code."))
+    else:
+        code = actions.do_new_code(workshop)
+        messages.success(
+            request,
+            _("The work session has a new code: %(code)s. The old code no longer works; who joined stays in.")
+            % {"code": f"{code[:3]} {code[3:]}"},
+        )
+    return redirect("workshop_detail", org_uuid, workshop_uuid)
 
 
 @login_required

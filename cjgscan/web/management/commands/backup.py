@@ -13,8 +13,8 @@ from django.utils import timezone
 
 FORMAT = "cjgscan-backup"
 FORMAT_VERSION = 1
-# Rebuilt by `migrate` (content types, permissions) or short-lived (sessions, login attempts, link attempts).
-EXCLUDED = ["contenttypes", "auth.permission", "sessions", "axes", "rounds.linkattempt"]
+# Rebuilt by `migrate` (content types, permissions) or short-lived (sessions, login attempts, rate-limit counters).
+EXCLUDED = ["contenttypes", "auth.permission", "sessions", "axes", "limits.counter"]
 
 
 def applied_migrations() -> dict[str, list[str]]:
