@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "cjgscan.workshops",
     "cjgscan.api",
     "cjgscan.reports",
+    "cjgscan.demo",
 ]
 
 MIDDLEWARE = [
@@ -95,6 +96,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "cjgscan.organisations.context_processors.memberships",
+                "cjgscan.demo.context_processors.demo",
             ],
         },
     },
