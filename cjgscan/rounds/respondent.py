@@ -325,14 +325,19 @@ def submit(request: HttpRequest, round_uuid: uuid.UUID) -> HttpResponse:
         return redirect("respondent_done", round_.uuid)
     if not round_.is_accepting():
         return closed_message(request, round_)
+    do_submit(response.pk)
+    return redirect("respondent_done", round_.uuid)
+
+
+def do_submit(response_id: uuid.UUID) -> None:
+    """Mark the response as sent, once; a second call changes nothing. (Also used by `cjgscan demo`.)"""
     with transaction.atomic():
-        locked = Response.objects.select_for_update().get(pk=response.pk)
+        locked = Response.objects.select_for_update().get(pk=response_id)
         if not locked.is_submitted:
             locked.status = Response.Status.SUBMITTED
             locked.submitted_on = timezone.localdate()
             locked.save(update_fields=["status", "submitted_on"])
             pause_in_submit()  # fault tests only (an environment variable), see tests/test_faults.py
-    return redirect("respondent_done", round_.uuid)
 
 
 @respondent_view
