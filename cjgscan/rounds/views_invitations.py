@@ -126,7 +126,7 @@ def _page(
         "reminders": list(round_.reminder_mailings.all()),
         "form": form,
         "can_send": can_send(round_),
-        "mailing": mailing_state(round_),
+        "mailing": mailing_state(round_) if membership.can_write else None,  # shown with the send buttons
         "patience_minutes": int(WORKER_PATIENCE.total_seconds() // 60),
     }
     return render(request, "rounds/invitations.html", context)

@@ -106,6 +106,7 @@ def walk(page: BrowserPage, start: str, prefix: str) -> tuple[list[str], dict[st
 def test_every_page_of_the_demo_opens_and_fits(page: BrowserPage, email: str) -> None:
     call_command("demo", stdout=StringIO())
     organisation = Organisation.objects.get(name=seed.DEMO_ORGANISATION)
+    page.set_default_timeout(30_000)  # a results page on a busy two-CPU machine can take a while
     log_in(page, email)
     start = f"/o/{organisation.uuid}/"
     visited, problems = walk(page, start, start)
