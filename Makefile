@@ -33,10 +33,15 @@ constraints:
 	rm -rf .venv-constraints
 	@echo "constraints.txt updated; review the diff and commit it"
 
+# The demo: seeded data, the website and the background worker in one command (Ctrl+C stops both). E-mail goes
+# to the demo's Post page (EMAIL_URL=outbox://, refused outside DEBUG), so invitation links can be followed.
+DEMO_ENV := DEBUG=1 EMAIL_URL=$${EMAIL_URL:-outbox://}
 demo: $(VENV)/.installed
-	DEBUG=1 $(BIN)/cjgscan migrate --noinput
-	DEBUG=1 $(BIN)/cjgscan demo --url http://$(HOST):$(PORT)
-	DEBUG=1 $(BIN)/cjgscan runserver $(HOST):$(PORT)
+	$(DEMO_ENV) $(BIN)/cjgscan migrate --noinput
+	$(DEMO_ENV) $(BIN)/cjgscan demo --url http://$(HOST):$(PORT)
+	$(DEMO_ENV) $(BIN)/cjgscan worker --interval 2 & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
+	$(DEMO_ENV) $(BIN)/cjgscan runserver $(HOST):$(PORT)
 
 # Debian packages for the browser, translation and PDF tests (see the script).
 system-packages:

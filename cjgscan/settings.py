@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "cjgscan.api",
     "cjgscan.reports",
     "cjgscan.limits",
+    "cjgscan.demo",
 ]
 
 MIDDLEWARE = [
@@ -97,6 +98,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "cjgscan.organisations.context_processors.memberships",
+                "cjgscan.demo.context_processors.demo",
             ],
         },
     },

@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include("cjgscan.workshops.urls")),
     path("instrumenten/", include("cjgscan.instruments.urls")),
     path("", include("cjgscan.api.urls")),
+    path("", include("cjgscan.demo.urls")),
     path("inloggen/", web_views.LoginView.as_view(), name="login"),
     path("uitloggen/", auth_views.LogoutView.as_view(), name="logout"),
     path("wachtwoord-vergeten/", web_views.PasswordResetView.as_view(), name="password_reset"),

@@ -62,8 +62,11 @@ def test_a_fresh_sqlite_database_is_migrated_in_wal_mode_and_the_demo_is_repeata
 
     with sqlite3.connect(tmp_path / "cjgscan.sqlite3") as db:
         assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-        assert db.execute("SELECT count(*) FROM organisations_organisation").fetchone()[0] == 1
-        assert db.execute("SELECT count(*) FROM auth_user").fetchone()[0] == 1
+        # The demo seeded once: its two organisations, four users, three rounds (the second run kept them).
+        assert db.execute("SELECT count(*) FROM organisations_organisation").fetchone()[0] == 2
+        assert db.execute("SELECT count(*) FROM auth_user").fetchone()[0] == 4
+        assert db.execute("SELECT count(*) FROM rounds_round").fetchone()[0] == 4
+    assert "kept as they are" in second.stdout
 
 
 def test_env_helpers_fail_loudly(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -48,13 +48,16 @@ class Check:
 
 
 def later_round(round_: Round) -> Round | None:
-    """The latest round of the same organisation and instrument that opened after this one."""
+    """The latest round of the same organisation and instrument that opened after this one and has results
+    (a release); else the latest that opened after it. A newly opened round must not hide the comparison with
+    the round before it until its own results are released."""
     later = Round.objects.filter(
         Q(opens_on__gt=round_.opens_on) | Q(opens_on=round_.opens_on, created__gt=round_.created),
         organisation_id=round_.organisation_id,
         version__instrument_id=round_.version.instrument_id,
     ).exclude(status=Round.Status.DRAFT)
-    return later.select_related("version__instrument", "scale").order_by("-opens_on", "-created").first()
+    later = later.select_related("version__instrument", "scale").order_by("-opens_on", "-created")
+    return later.filter(releases__isnull=False).distinct().first() or later.first()
 
 
 def _by_code(results: RoundResults, kind: str, code: str) -> tuple[str, dict[str, float | None]] | None:

@@ -44,6 +44,7 @@ EMAIL_BACKENDS = {
     "locmem": "django.core.mail.backends.locmem.EmailBackend",
     "file": "django.core.mail.backends.filebased.EmailBackend",
     "dummy": "django.core.mail.backends.dummy.EmailBackend",
+    "outbox": "cjgscan.demo.outbox.EmailBackend",  # the demo's Post page; refused when DEBUG is off
     "smtp": "django.core.mail.backends.smtp.EmailBackend",
     "smtp+tls": "django.core.mail.backends.smtp.EmailBackend",
     "smtps": "django.core.mail.backends.smtp.EmailBackend",

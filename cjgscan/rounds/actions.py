@@ -90,3 +90,29 @@ def do_rename_group(round_: Round, group: RespondentGroup, name: str) -> None:
             raise RoundError("duplicate")
         group.name = name
         group.save(update_fields=["name"])
+
+
+def do_repeat_round(round_: Round, title: str) -> Round:
+    """A new draft round like this one: the newest version of its instrument (with the scale of the same code,
+    if that version has it), the same groups in their order, the same questions asked and minimum. It opens
+    today and runs as long as this one did."""
+    version = (
+        InstrumentVersion.objects.filter(instrument_id=round_.version.instrument_id).order_by("-number").first()
+        or round_.version
+    )
+    scale = version.scales.filter(code=round_.scale.code).first()
+    if scale is None:
+        version, scale = round_.version, round_.scale
+    today = timezone.localdate()
+    return do_create_round(
+        round_.organisation,
+        version,
+        scale,
+        list(round_.groups.order_by("position", "pk").values_list("name", flat=True)),
+        title=title,
+        opens_on=today,
+        closes_on=today + (round_.closes_on - round_.opens_on),
+        ask_profession=round_.ask_profession,
+        ask_importance=round_.ask_importance,
+        min_group_size=round_.min_group_size,
+    )

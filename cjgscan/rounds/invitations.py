@@ -311,6 +311,40 @@ class MailingRefused(Exception):
         self.reason = reason
 
 
+# A mailing still waiting for a worker after this long means no worker runs: the page says so.
+WORKER_PATIENCE = datetime.timedelta(minutes=3)
+
+
+@dataclass(frozen=True)
+class MailingState:
+    waiting_since: datetime.datetime | None  # the oldest mailing of the round that no worker has picked up yet
+    stalled: bool  # waiting longer than WORKER_PATIENCE
+    last_finished: datetime.datetime | None  # when the worker last finished a mailing of the round
+    last_sent: int
+
+
+def mailing_state(round_: Round, now: datetime.datetime | None = None) -> MailingState:
+    """What the worker did with the round's mailings, from django-tasks' result rows: two queries."""
+    from django_tasks import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult
+
+    from cjgscan.rounds.tasks import send_invitations
+
+    now = now or timezone.now()
+    mailings = DBTaskResult.objects.filter(task_path=send_invitations.module_path, args_kwargs__args__0=round_.pk)
+    waiting = (
+        mailings.filter(status=TaskResultStatus.READY).order_by("enqueued_at").values_list("enqueued_at", flat=True)
+    ).first()
+    last = (
+        mailings.filter(status=TaskResultStatus.SUCCESSFUL)
+        .order_by("-finished_at")
+        .values_list("finished_at", "return_value")
+        .first()
+    )
+    sent = last[1].get("sent", 0) if last and isinstance(last[1], dict) else 0
+    return MailingState(waiting, waiting is not None and now - waiting > WORKER_PATIENCE, last and last[0], sent)
+
+
 def do_queue_mailing(round_: Round, reminder: bool, base_url: str) -> int:
     """Queue the e-mails for the worker, after the commit; the number of invitations the mailing considers.
 

@@ -391,6 +391,11 @@ def submit(request: HttpRequest, round_uuid: uuid.UUID) -> HttpResponse:
     return redirect("respondent_done", round_.uuid)
 
 
+def do_submit(response_id: uuid.UUID) -> None:
+    """Mark the response as sent, once; a second call changes nothing. (Also used by `cjgscan demo`.)"""
+    mark_submitted(Response.objects.filter(pk=response_id), timezone.localdate())
+
+
 @respondent_view
 @require_GET
 def done(request: HttpRequest, round_uuid: uuid.UUID) -> HttpResponse:

@@ -12,6 +12,7 @@ urlpatterns = [
     path(ROUND, views.round_detail, name="round_detail"),
     path(ROUND + "instellingen/", views.round_edit, name="round_edit"),
     path(ROUND + "groepen/", views.round_groups, name="round_groups"),
+    path(ROUND + "herhalen/", views.round_repeat, name="round_repeat"),
     *(
         path(ROUND + f"{action}/", views.round_status, {"action": action}, name=f"round_{action}")
         for action in ("openen", "sluiten", "heropenen")

@@ -13,13 +13,14 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from cjgscan.analysis.released import released_group_counts
 from cjgscan.organisations.access import get_membership, get_membership_rw
-from cjgscan.rounds.access import get_group, get_round, get_round_rw
+from cjgscan.rounds.access import get_group, get_round, get_round_admin, get_round_rw
 from cjgscan.rounds.actions import (
     RoundError,
     do_add_group,
     do_create_round,
     do_remove_group,
     do_rename_group,
+    do_repeat_round,
     do_set_status,
 )
 from cjgscan.rounds.forms import GroupAddForm, GroupRenameForm, ReopenForm, RoundEditForm, RoundForm
@@ -141,6 +142,23 @@ def round_status(request: HttpRequest, org_uuid: uuid.UUID, round_uuid: uuid.UUI
             else _("The round is closed: no more answers are taken."),
         )
     return redirect("round_detail", org_uuid, round_uuid)
+
+
+@login_required
+@require_POST
+def round_repeat(request: HttpRequest, org_uuid: uuid.UUID, round_uuid: uuid.UUID) -> HttpResponse:
+    """ "Herhaal deze meting": a new draft with the same set-up, for administrators."""
+    _membership, round_ = get_round_admin(request, org_uuid, round_uuid)
+    title = _("%(title)s (repeat)") % {"title": round_.title}
+    repeat = do_repeat_round(round_, title[: Round._meta.get_field("title").max_length])
+    messages.success(
+        request,
+        _(
+            "A new round has been made with the same instrument, scale, groups, questions and minimum. Check its "
+            "title and dates, then open it."
+        ),
+    )
+    return redirect("round_detail", org_uuid, repeat.uuid)
 
 
 @login_required

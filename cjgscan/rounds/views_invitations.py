@@ -23,6 +23,7 @@ from cjgscan.rounds.access import get_round, get_round_rw
 from cjgscan.rounds.invitations import (
     MAX_ADDRESSES,
     MAX_UPLOAD_BYTES,
+    WORKER_PATIENCE,
     AddressListError,
     MailingRefused,
     can_send,
@@ -31,6 +32,7 @@ from cjgscan.rounds.invitations import (
     do_add_invitations,
     do_queue_mailing,
     groups_below_minimum,
+    mailing_state,
     parse_text,
     parse_upload,
 )
@@ -124,6 +126,8 @@ def _page(
         "reminders": list(round_.reminder_mailings.all()),
         "form": form,
         "can_send": can_send(round_),
+        "mailing": mailing_state(round_) if membership.can_write else None,  # shown with the send buttons
+        "patience_minutes": int(WORKER_PATIENCE.total_seconds() // 60),
     }
     return render(request, "rounds/invitations.html", context)
 
