@@ -76,6 +76,11 @@ def verify(user: Any, code: str) -> bool:
     return use_recovery_code(user, code)
 
 
+def throttled(device: TOTPDevice | None) -> bool:
+    """django-otp waits 1, 2, 4, ... seconds after each wrong code before it tries the next one at all."""
+    return device is not None and not device.verify_is_allowed()[0]
+
+
 def do_confirm_device(device: TOTPDevice, code: str) -> list[str] | None:
     """Confirm the set-up with a code from the app; returns the new recovery codes, or None for a wrong code."""
     if not device.verify_token("".join(code.split())):
@@ -129,6 +134,13 @@ def pending(request: HttpRequest) -> tuple[Any, dict[str, Any]] | None:
 def failed(request: HttpRequest, username: str) -> None:
     """A wrong code is a failed login for the lock-out, counted under the same username as the password step."""
     user_login_failed.send(sender=__name__, credentials={"username": username}, request=request)
+
+
+def locked(request: HttpRequest, username: str) -> bool:
+    """Locked out (by wrong passwords or wrong codes): then even a right code does not let anyone in."""
+    from axes.handlers.proxy import AxesProxyHandler
+
+    return bool(AxesProxyHandler.is_locked(request, credentials={"username": username}))
 
 
 def finish(request: HttpRequest, user: Any, next_url: str) -> HttpResponse:

@@ -12,12 +12,15 @@ from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from cjgscan.organisations import twofactor
 from cjgscan.organisations.forms import AccountForm, CodeForm, LanguageForm, PasswordConfirmForm
 from cjgscan.organisations.models import Profile
 from cjgscan.rounds.paper import qr_svg_inline
+
+WAIT = gettext_lazy("That code is not right, or it came too soon after a wrong one. Wait a few seconds and try again.")
 
 
 def _profile(user: object) -> Profile:
@@ -89,7 +92,10 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
         if codes is not None:
             request.session.pop(twofactor.SETUP_REQUIRED_KEY, None)
             return render(request, "organisations/two_factor_codes.html", {"codes": codes})
-        form.add_error("code", _("That code is not right. Check the time on your phone and try the newest code."))
+        if twofactor.throttled(device):
+            form.add_error("code", WAIT)
+        else:
+            form.add_error("code", _("That code is not right. Check the time on your phone and try the newest code."))
     key = base64.b32encode(device.bin_key).decode().rstrip("=")
     context = {
         "form": form,
@@ -124,6 +130,9 @@ def login_code(request: HttpRequest) -> HttpResponse:
         messages.error(request, _("Signing in took too long. Enter your e-mail address and password again."))
         return redirect("login")
     user, state = found
+    if twofactor.locked(request, state["username"]):
+        request.session.pop(twofactor.PENDING_KEY, None)
+        return render(request, "registration/locked_out.html", status=429)
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         if twofactor.verify(user, form.cleaned_data["code"]):
@@ -132,5 +141,8 @@ def login_code(request: HttpRequest) -> HttpResponse:
         if getattr(request, "axes_locked_out", False):
             request.session.pop(twofactor.PENDING_KEY, None)
             return render(request, "registration/locked_out.html", status=429)
-        form.add_error("code", _("That code is not right. Try the newest code from your app."))
+        if twofactor.throttled(twofactor.confirmed_device(user)):
+            form.add_error("code", WAIT)
+        else:
+            form.add_error("code", _("That code is not right. Try the newest code from your app."))
     return render(request, "registration/login_code.html", {"form": form})
