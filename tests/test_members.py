@@ -272,3 +272,15 @@ def test_an_existing_account_gets_a_note_not_a_password_link(smtp, client: Clien
     assert "/uitnodiging/" not in body(message) and f"/o/{organisation.uuid}/" in body(message)
     consultant.refresh_from_db()
     assert consultant.check_password(PASSWORD)
+
+
+class AdminInDutchTest(BaseTestCase):
+    def test_the_remaining_admin_pages_name_things_in_dutch(self) -> None:
+        root = make_user("Root", is_staff=True, is_superuser=True)
+        self.client.force_login(root)
+        page = self.client.get(reverse("admin:index")).content.decode()
+        for name in ("Uitnodigingen voor leden", "Uitgezette tweestapsverificaties", "Inlogpogingen", "Taken"):
+            assert name in page, name
+        # Devices are set up by their owner and switched off through the recorded reset only.
+        assert "TOTP" not in page
+        assert "Inlogpogingen" in self.client.get("/beheer/axes/accessattempt/").content.decode()

@@ -239,3 +239,18 @@ class AccountPageTest(BaseTestCase):
         self.alice.save()
         reply = self.client.get(reverse("account"))
         self.assertNotContains(reply, "<script>x()</script>")
+
+
+class NewPhoneTest(BaseTestCase):
+    set_up_device = TwoFactorTest.set_up_device
+
+    def test_the_old_app_works_until_the_new_one_is_confirmed_and_a_code_works_once(self) -> None:
+        old, old_codes = self.set_up_device(self.alice)
+        new = twofactor.unconfirmed_device(self.alice)
+        assert new.pk != old.pk and twofactor.confirmed_device(self.alice) == old
+        assert twofactor.verify(self.alice, code_for(old))
+        assert not twofactor.verify(self.alice, code_for(old))  # the same code a second time
+        new_codes = twofactor.do_confirm_device(new, code_for(new))
+        assert new_codes is not None and set(new_codes).isdisjoint(old_codes)
+        assert list(TOTPDevice.objects.filter(user=self.alice)) == [new]
+        assert not twofactor.use_recovery_code(self.alice, old_codes[0])

@@ -20,6 +20,13 @@ class OrganisationForm(forms.ModelForm):
         return name
 
 
+# Django's own help texts address the reader as "u"; ours say the same with "je".
+PASSWORD_HELP = _(
+    "At least 10 characters, not only digits, not a commonly used password and not too much like your name or "
+    "e-mail address."
+)
+
+
 class InviteForm(forms.Form):
     email = forms.EmailField(label=_("E-mail address"), max_length=254)
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices, initial=Role.LEZER)
@@ -36,7 +43,7 @@ class AcceptInvitationForm(forms.Form):
         label=_("Password"),
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        help_text=password_validation.password_validators_help_text_html,
+        help_text=PASSWORD_HELP,
     )
     password2 = forms.CharField(
         label=_("Password again"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})

@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from cjgscan.organisations import twofactor
-from cjgscan.organisations.forms import AccountForm, CodeForm, LanguageForm, PasswordConfirmForm
+from cjgscan.organisations.forms import PASSWORD_HELP, AccountForm, CodeForm, LanguageForm, PasswordConfirmForm
 from cjgscan.organisations.models import Profile
 from cjgscan.rounds.paper import qr_svg_inline
 
@@ -72,6 +72,11 @@ def account_language(request: HttpRequest) -> HttpResponse:
 class PasswordChangeView(auth_views.PasswordChangeView):
     template_name = "organisations/password_change.html"
     success_url = reverse_lazy("account")
+
+    def get_form(self, form_class: Any = None) -> Any:
+        form = super().get_form(form_class)
+        form.fields["new_password1"].help_text = PASSWORD_HELP
+        return form
 
     def form_valid(self, form: Any) -> HttpResponse:
         response = super().form_valid(form)

@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -54,6 +55,7 @@ def member_list(request: HttpRequest, org_uuid: uuid.UUID) -> HttpResponse:
         "pending": pending,
         "form": form,
         "invitation_days": settings.MEMBER_INVITATION_DAYS,
+        "now": timezone.now(),
     }
     return render(request, "organisations/member_list.html", context)
 
