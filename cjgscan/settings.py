@@ -51,6 +51,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "django_tasks",
     "django_tasks_db",
     "cjgscan.instruments",
@@ -77,6 +79,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "cjgscan.organisations.twofactor.TwoFactorSetupMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
     "cjgscan.api.middleware.ApiMiddleware",
@@ -155,6 +158,12 @@ AXES_CLIENT_IP_CALLABLE = "cjgscan.lib.client.client_address"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
+# Member invitations: how many days the link to set a password works.
+MEMBER_INVITATION_DAYS = env_int("MEMBER_INVITATION_DAYS", 7)
+# Two-factor sign-in (django-otp, TOTP): the issuer shown in the authenticator app, and how long the code step may
+# take after the password.
+OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER", "cjgscan")
+TWO_FACTOR_STEP_SECONDS = 300
 # Failed respondent-link tokens per client address per ten minutes before the links answer 429.
 LINK_FAILURE_LIMIT = env_int("LINK_FAILURE_LIMIT", 20)
 # New responses through one group link per client address in 10 to 20 minutes (docs/rounds.md: why 50).

@@ -34,6 +34,7 @@ EXEMPT: dict[str, str] = {
     "respondent_start": "the token is the authorisation; tampered and guessed tokens: tests/test_attacks.py",
     "respondent_group_start": "the token is the authorisation; tampered and guessed tokens: tests/test_attacks.py",
     "password_reset_confirm": "Django's signed reset token; no organisation data",
+    "accept_invitation": "the token is the authorisation; guessed, expired and used links: tests/test_members.py",
     "instrument_detail": "public instrument content, the same for everyone",
     "theme_detail": "public instrument content, the same for everyone",
     "instrument_yaml": "public instrument content, the same for everyone",

@@ -18,6 +18,11 @@ class Organisation(models.Model):
         default=False,
         help_text=_("Only key scores are shared, anonymously. You can stop at any time."),
     )
+    two_factor_required = models.BooleanField(
+        _("two-factor sign-in required for administrators"),
+        default=False,
+        help_text=_("Administrators of this organisation must set up a code from an app before they can continue."),
+    )
     created = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -41,8 +46,13 @@ class MembershipQuerySet(models.QuerySet["Membership"]):
 
 
 class Membership(models.Model):
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, models.CASCADE, related_name="memberships")
-    organisation = models.ForeignKey(Organisation, models.CASCADE, related_name="memberships")
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.CASCADE, related_name="memberships", verbose_name=_("account")
+    )
+    organisation = models.ForeignKey(
+        Organisation, models.CASCADE, related_name="memberships", verbose_name=_("organisation")
+    )
     role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.LEZER)
     created = models.DateTimeField(auto_now_add=True)
 
@@ -65,3 +75,78 @@ class Membership(models.Model):
     def can_manage(self) -> bool:
         """Only administrators change the organisation itself and its members."""
         return self.role == Role.BEHEERDER
+
+
+class Profile(models.Model):
+    """What an account keeps besides Django's user: the language its pages are shown in."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, models.CASCADE, related_name="profile")
+    language = models.CharField(_("language"), max_length=10, choices=settings.LANGUAGES, default="nl")
+
+    class Meta:
+        verbose_name = _("profile")
+        verbose_name_plural = _("profiles")
+
+    def __str__(self) -> str:
+        return str(self.user)
+
+
+class MemberInvitation(models.Model):
+    """A colleague invited by e-mail to become a member. The link's token is made by the worker when it sends the
+    e-mail and only its hash is kept: a copy of the database (or of the task queue) cannot accept it."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    organisation = models.ForeignKey(Organisation, models.CASCADE, related_name="member_invitations")
+    email = models.EmailField(_("e-mail address"))
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.LEZER)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("invited by")
+    )
+    token_hash = models.CharField(max_length=64, blank=True, db_index=True)
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    expires_at = models.DateTimeField(_("valid until"), null=True, blank=True)
+    accepted_at = models.DateTimeField(_("accepted"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created"]
+        verbose_name = _("member invitation")
+        verbose_name_plural = _("member invitations")
+
+    def __str__(self) -> str:
+        return f"{self.email} → {self.organisation}"
+
+
+class RecoveryCode(models.Model):
+    """A single-use code for signing in without the authenticator app; only a hash of it is kept."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, models.CASCADE, related_name="recovery_codes")
+    code_hash = models.CharField(max_length=64)
+
+    class Meta:
+        verbose_name = _("recovery code")
+        verbose_name_plural = _("recovery codes")
+        constraints = [models.UniqueConstraint(fields=["user", "code_hash"], name="unique_recovery_code")]
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.pk})"
+
+
+class TwoFactorReset(models.Model):
+    """Who switched off whose two-factor sign-in, and when (a lost phone)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.CASCADE, related_name="two_factor_resets", verbose_name=_("account")
+    )
+    reset_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, related_name="+", verbose_name=_("reset by")
+    )
+    reset_at = models.DateTimeField(_("reset at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-reset_at"]
+        verbose_name = _("two-factor reset")
+        verbose_name_plural = _("two-factor resets")
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.reset_at:%Y-%m-%d %H:%M})"

@@ -49,7 +49,8 @@ def organisation_edit(request: HttpRequest, org_uuid: uuid.UUID) -> HttpResponse
         organisation.municipality = form.cleaned_data["municipality"]
         organisation.region = form.cleaned_data["region"]
         organisation.benchmark_opt_in = form.cleaned_data["benchmark_opt_in"]
-        organisation.save(update_fields=["name", "municipality", "region", "benchmark_opt_in"])
+        organisation.two_factor_required = form.cleaned_data["two_factor_required"]
+        organisation.save(update_fields=["name", "municipality", "region", "benchmark_opt_in", "two_factor_required"])
         messages.success(request, _("The details of %(name)s have been saved.") % {"name": organisation.name})
         return redirect("organisation_home", organisation.uuid)
     return render(request, "organisations/organisation_edit.html", {"organisation": organisation, "form": form})

@@ -28,6 +28,13 @@ class LoginView(auth_views.LoginView):
     form_class = LoginForm
     redirect_authenticated_user = True
 
+    def form_valid(self, form: auth_forms.AuthenticationForm) -> HttpResponse:
+        """The password was right: log in, or first ask for the two-factor code (cjgscan.organisations.twofactor)."""
+        from cjgscan.organisations import twofactor
+
+        username = form.cleaned_data["username"]
+        return twofactor.start(self.request, form.get_user(), username, self.get_success_url())
+
 
 class PasswordResetView(auth_views.PasswordResetView):
     """Asks for a reset link. The mail is queued for the worker for every address, account or not, so the answer

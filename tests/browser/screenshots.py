@@ -55,6 +55,11 @@ class Camera:
         # top: -200 %); people never see it there, so it is hidden in the picture unless it has focus.
         self.page.screenshot(path=path, full_page=True, animations="disabled", style=SKIP_LINK_UNLESS_FOCUSED)
 
+    def shoot_all(self, pages: list[tuple[str, str]]) -> None:
+        for name, url in pages:
+            self.page.goto(url)
+            self.shoot(name)
+
 
 def each_viewport(browser, live_server, part: str, walk: Callable[[BrowserPage, Camera], None]) -> None:  # type: ignore[no-untyped-def]
     for viewport in VIEWPORTS:
@@ -62,6 +67,12 @@ def each_viewport(browser, live_server, part: str, walk: Callable[[BrowserPage, 
         page = BrowserPage(context.new_page())
         walk(page, Camera(page, OUT / f"{viewport['width']}x{viewport['height']}" / part))
         context.close()
+
+
+def sign_in(page: BrowserPage, email: str) -> None:
+    page.get_by_label("E-mailadres").fill(email)
+    page.get_by_label("Wachtwoord").fill(PASSWORD)
+    page.keyboard.press("Enter")
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -172,13 +183,9 @@ def test_coordinator_pages(browser, live_server) -> None:  # type: ignore[no-unt
     def walk(page: BrowserPage, camera: Camera) -> None:
         page.goto("/inloggen/")
         camera.shoot("inloggen")
-        page.get_by_label("E-mailadres").fill(user.email)
-        page.get_by_label("Wachtwoord").fill(PASSWORD)
-        page.keyboard.press("Enter")
+        sign_in(page, user.email)
         page.wait_for_url(f"**{base}")
-        for name, url in pages:
-            page.goto(url)
-            camera.shoot(name)
+        camera.shoot_all(pages)
 
     each_viewport(browser, live_server, "coordinator", walk)
 
@@ -241,3 +248,49 @@ def test_workshop_in_the_room(browser, live_server) -> None:  # type: ignore[no-
         phone.goto(f"/werksessie/{workshop.uuid}/vraag/{question.uuid}/")
         camera.shoot("telefoon-vraag")
         phone_context.close()
+
+
+def test_account_and_member_pages(browser, live_server) -> None:  # type: ignore[no-untyped-def]
+    from cjgscan.organisations import twofactor
+    from cjgscan.organisations.members import issue_token
+    from cjgscan.organisations.models import MemberInvitation
+
+    organisation = make_organisation("CJG Voorbeelddorp")
+    user = make_user("Coby", is_staff=True, last_name="van der Berg-Oosterhuis")
+    make_membership(user, organisation, Role.BEHEERDER)
+    for name, role in (("Lex", Role.LEZER), ("Cora", Role.COORDINATOR)):
+        make_membership(make_user(name), organisation, role)
+    MemberInvitation.objects.create(organisation=organisation, email="nog.niet.aangenomen@example.nl")
+    valid = MemberInvitation.objects.create(organisation=organisation, email="nieuwe.collega@example.nl")
+    issue_token(valid, "screenshot-token-valid")
+    expired = MemberInvitation.objects.create(organisation=organisation, email="te.laat@example.nl")
+    issue_token(expired, "screenshot-token-expired")
+    MemberInvitation.objects.filter(pk=expired.pk).update(expires_at=timezone.now() - datetime.timedelta(days=1))
+    pages = [
+        ("account", reverse("account")),
+        ("wachtwoord-wijzigen", reverse("password_change")),
+        ("tweestap-instellen", reverse("two_factor_setup")),
+        ("leden", reverse("member_list", args=[organisation.uuid])),
+        ("installatie-organisaties", reverse("install_organisations")),
+        ("installatie-tweestap-uitzetten", reverse("install_two_factor_reset")),
+    ]
+
+    def walk(page: BrowserPage, camera: Camera) -> None:
+        TOTPDevice = twofactor.TOTPDevice
+        TOTPDevice.objects.filter(user=user).delete()
+        page.goto("/inloggen/")
+        sign_in(page, user.email)
+        page.wait_for_url(f"**/o/{organisation.uuid}/")
+        camera.shoot_all(pages)
+        page.get_by_role("button", name="Uitloggen").click()
+        page.goto("/uitnodiging/screenshot-token-valid/")
+        camera.shoot("uitnodiging-wachtwoord-kiezen")
+        page.goto("/uitnodiging/screenshot-token-expired/")
+        camera.shoot("uitnodiging-verlopen")
+        TOTPDevice.objects.create(user=user, name="app", confirmed=True)
+        page.goto("/inloggen/")
+        sign_in(page, user.email)
+        page.wait_for_url("**/inloggen/code/")
+        camera.shoot("inloggen-code")
+
+    each_viewport(browser, live_server, "account", walk)
