@@ -30,7 +30,7 @@ def discussion(results: RoundResults) -> Discussion:
         for t in results.themes
     ]
     by_item = [
-        (i.code, t.code, tr(i.text), [(c.label, results.items[i.pk][c.key].mean) for c in columns])
+        (i.code, t.code, tr(i.text).rstrip("."), [(c.label, results.items[i.pk][c.key].mean) for c in columns])
         for t in results.themes
         for i in t.items.all()
     ]

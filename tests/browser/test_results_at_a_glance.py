@@ -100,3 +100,24 @@ def test_overview_reads_at_a_glance_and_fits_the_page(page: BrowserPage, board, 
         # On a phone every row is a card (a block with a line per column); on a desktop a table row.
         assert display == ("block" if width == 375 else "table-row")
     page.check_accessibility()
+
+
+TEXT_RIGHT_JS = """(table) => {
+  const right = el => { const r = document.createRange(); r.selectNodeContents(el); return r.getBoundingClientRect().right; };
+  const headers = [...table.querySelectorAll("thead th")];
+  return [...table.querySelectorAll("tbody tr, tfoot tr")].flatMap(row => [...row.children].map((cell, i) =>
+    [headers[i].textContent.trim(), Math.round(right(headers[i])), Math.round(right(cell))]).slice(1));
+}"""
+
+
+def test_numbers_sit_under_their_headers(page: BrowserPage, board) -> None:  # type: ignore[no-untyped-def]
+    """The invitations table: before, the figures sat left in their cells under right-aligned headers, so each
+    number stood under the previous column's header."""
+    user, organisation, round_ = board
+    page.set_viewport_size({"width": 1280, "height": 900})
+    log_in(page, user.email)
+    page.visit(f"/o/{organisation.uuid}/metingen/{round_.uuid}/uitnodigingen/")
+    cells = page.locator("main table").first.evaluate(TEXT_RIGHT_JS)
+    assert cells
+    for header, header_right, cell_right in cells:
+        assert abs(header_right - cell_right) <= 1, f"{header}: header ends at {header_right}, figure at {cell_right}"
