@@ -17,7 +17,8 @@ OUTSIDE_JS = """() => {
   return [...document.querySelectorAll("main table, main figure, main svg, main .site-glance, main .site-topics")]
     .filter(el => el.getClientRects().length && el.getBoundingClientRect().right > limit + 0.5
                   && !el.closest(".site-figure--wide"))
-    .map(el => `${el.tagName.toLowerCase()}.${[...el.classList].join(".")} right ${Math.round(el.getBoundingClientRect().right)}`);
+    .map(el => `${el.tagName.toLowerCase()}.${[...el.classList].join(".")}`
+              + ` right ${Math.round(el.getBoundingClientRect().right)}`);
 }"""
 
 
@@ -103,7 +104,11 @@ def test_overview_reads_at_a_glance_and_fits_the_page(page: BrowserPage, board, 
 
 
 TEXT_RIGHT_JS = """(table) => {
-  const right = el => { const r = document.createRange(); r.selectNodeContents(el); return r.getBoundingClientRect().right; };
+  const right = el => {
+    const range = document.createRange();
+    range.selectNodeContents(el);
+    return range.getBoundingClientRect().right;
+  };
   const headers = [...table.querySelectorAll("thead th")];
   return [...table.querySelectorAll("tbody tr, tfoot tr")].flatMap(row => [...row.children].map((cell, i) =>
     [headers[i].textContent.trim(), Math.round(right(headers[i])), Math.round(right(cell))]).slice(1));
