@@ -11,6 +11,8 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from cjgscan.analysis.discuss import GAP_THRESHOLD
+from cjgscan.analysis.discuss_results import discussion
 from cjgscan.analysis.release import NOTHING_NEW
 from cjgscan.analysis.released import do_release
 from cjgscan.analysis.results import ALL, GROUPS, PROFESSIONS, RoundResults, round_results
@@ -113,11 +115,33 @@ def overview(request: HttpRequest, org_uuid: uuid.UUID, round_uuid: uuid.UUID) -
         "dimension": dimension,
     }
     if results.visible:
-        key_rows = [(t, [results.keys[t.pk][c.key] for c in results.columns]) for t in results.themes]
+        key_rows = []
+        for t in results.themes:
+            scores = [results.keys[t.pk][c.key] for c in results.columns]
+            key_rows.append((t, scores, list(zip(results.columns, scores, strict=True))))
         summary = overview_summary(results)
+        discussed = discussion(results)
+        subjects: dict[str, Any] = {t.code: t for t in results.themes} | {i.code: i for i in results.all_items()}
+        spreads = [s for s in discussed.item_spreads + discussed.key_spreads if s.difference >= GAP_THRESHOLD - 1e-9]
+        spreads.sort(key=lambda s: -s.difference)  # stable: characteristics before keys of the same width
         context.update(
             key_rows=key_rows,
             summary=summary,
+            at_a_glance=discussed.summary,
+            overall=results.overall[ALL],
+            subjects=subjects,
+            topics=[
+                (
+                    topic,
+                    subjects[topic.spread.code if topic.spread else topic.key_code],
+                    subjects[topic.key_code],
+                    "gap" if topic.spread else "weak",
+                )
+                for topic in discussed.topics
+            ],
+            widest=(discussed.summary.widest, subjects.get(getattr(discussed.summary.widest, "code", ""))),
+            together=[c.label for c in results.group_columns if c.together],
+            spreads=[(s, subjects[s.code]) for s in spreads],
             radar=radar(results, summary),
             heatmap=charts.heatmap(
                 [f"{i.code} {tr(i.text)}" for i in results.all_items()],
@@ -131,7 +155,6 @@ def overview(request: HttpRequest, org_uuid: uuid.UUID, round_uuid: uuid.UUID) -
             ),
             strengths=results.strengths(),
             improvements=results.improvements(),
-            gaps=results.gaps()[:15],
             priorities=results.priorities(),
             **benchmark_context(results),
         )

@@ -23,6 +23,10 @@ class Organisation(models.Model):
         default=False,
         help_text=_("Administrators of this organisation must set up a code from an app before they can continue."),
     )
+    # House style: a colour for the header and accents (#rrggbb, AA contrast with white text, checked by the form)
+    # and a logo; the logo's bytes live in OrganisationLogo so that fetching an organisation never loads them.
+    colour = models.CharField(_("house colour"), max_length=7, blank=True)
+    logo_version = models.PositiveIntegerField(default=0, editable=False)  # 0: no logo; new number on each upload
     created = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -32,6 +36,18 @@ class Organisation(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class OrganisationLogo(models.Model):
+    """The organisation's logo as a PNG that cjgscan re-encoded itself (cjgscan.organisations.branding)."""
+
+    organisation = models.OneToOneField(Organisation, models.CASCADE, related_name="logo", primary_key=True)
+    png = models.BinaryField()
+    width = models.PositiveIntegerField()
+    height = models.PositiveIntegerField()
+
+    def __str__(self) -> str:
+        return f"logo of {self.organisation}"
 
 
 class Role(models.TextChoices):

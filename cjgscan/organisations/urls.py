@@ -27,4 +27,6 @@ urlpatterns = [
     path("inloggen/code/", views_account.login_code, name="login_code"),
     path("installatie/organisaties/", views_install.organisation_list, name="install_organisations"),
     path("installatie/tweestapsverificatie/", views_install.two_factor_reset, name="install_two_factor_reset"),
+    path("o/<uuid:org_uuid>/huisstijl.css", views.organisation_style, name="organisation_style"),
+    path("o/<uuid:org_uuid>/logo.png", views.organisation_logo, name="organisation_logo"),
 ]

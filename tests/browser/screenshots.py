@@ -53,7 +53,9 @@ class Camera:
         path = str(self.folder / f"{self.count:02d}-{name}.png")
         # A full-page capture stretches the viewport, which uncovers the skip link parked above it (position: fixed;
         # top: -200 %); people never see it there, so it is hidden in the picture unless it has focus.
-        self.page.screenshot(path=path, full_page=True, animations="disabled", style=SKIP_LINK_UNLESS_FOCUSED)
+        self.page.screenshot(
+            path=path, full_page=True, animations="disabled", style=SKIP_LINK_UNLESS_FOCUSED, timeout=120_000
+        )
 
     def shoot_all(self, pages: list[tuple[str, str]]) -> None:
         for name, url in pages:
@@ -61,17 +63,24 @@ class Camera:
             self.shoot(name)
 
 
-def each_viewport(browser, live_server, part: str, walk: Callable[[BrowserPage, Camera], None]) -> None:  # type: ignore[no-untyped-def]
+def each_viewport(
+    browser, live_server, part: str, walk: Callable[[BrowserPage, Camera], None], languages=("nl",)
+) -> None:  # type: ignore[no-untyped-def]
     for viewport in VIEWPORTS:
-        context = browser.new_context(base_url=live_server.url, locale="nl-NL", viewport=viewport)
-        page = BrowserPage(context.new_page())
-        walk(page, Camera(page, OUT / f"{viewport['width']}x{viewport['height']}" / part))
-        context.close()
+        for language in languages:
+            context = browser.new_context(base_url=live_server.url, locale="nl-NL", viewport=viewport)
+            if language != "nl":
+                context.add_cookies([{"name": "django_language", "value": language, "url": live_server.url}])
+            page = BrowserPage(context.new_page())
+            folder = part if len(languages) == 1 else f"{part}-{language}"
+            walk(page, Camera(page, OUT / f"{viewport['width']}x{viewport['height']}" / folder))
+            context.close()
 
 
 def sign_in(page: BrowserPage, email: str) -> None:
-    page.get_by_label("E-mailadres").fill(email)
-    page.get_by_label("Wachtwoord").fill(PASSWORD)
+    """Log in on the login page, in whichever language it is shown."""
+    page.locator("input[name=username]").fill(email)
+    page.locator("input[name=password]").fill(PASSWORD)
     page.keyboard.press("Enter")
 
 
@@ -145,17 +154,22 @@ def test_respondent_pages(browser, live_server) -> None:  # type: ignore[no-unty
 
 def test_coordinator_pages(browser, live_server) -> None:  # type: ignore[no-untyped-def]
     load_builtin_instruments()
-    organisation = make_organisation("CJG Voorbeelddorp")
+    organisation = make_organisation("CJG Voorbeelddorp", colour="#1d4f91")
     user = make_user("Coby")
     make_membership(user, organisation, Role.BEHEERDER)
     round_ = make_round(organisation, title="Meting najaar", ask_importance=True)
     groups = list(round_.groups.all())
     answers = ["v1", "v2", "v3", "v4"]
-    for n in range(12):
-        make_response(
-            round_, groups[n % 2], {f"S{k}.K{i}": answers[(n + k + i) % 4] for k in range(1, 4) for i in range(1, 4)},
-            comments={"S1": f"Opmerking {n}"} if n % 4 == 0 else None, importance={"S1": 1 + n % 5},
-        )  # fmt: skip
+    # Five groups of five and one of three (shown together with another), groups that disagree on key 3.
+    for g, group in enumerate(groups):
+        for n in range(5 if g < len(groups) - 1 else 3):
+            values = {f"S{k}.K{i}": answers[(n + k + i) % 4] for k in range(1, 8) for i in range(1, 4)}
+            if g < 2:
+                values |= {f"S3.K{i}": "v4" if g == 0 else "v1" for i in range(1, 4)}
+            make_response(
+                round_, group, values, comments={"S1": f"Opmerking {n}"} if n % 4 == 0 else None,
+                importance={"S1": 1 + n % 5, "S5": 2},
+            )  # fmt: skip
     release(round_)  # results are shown as released; the two answers after it wait for the next release
     for n in range(2):
         make_response(round_, groups[n], {"S1.K1": "v2"})
@@ -165,6 +179,7 @@ def test_coordinator_pages(browser, live_server) -> None:  # type: ignore[no-unt
     round_base = f"{base}metingen/{round_.uuid}/"
     pages = [
         ("organisatie", base),
+        ("organisatie-gegevens", reverse("organisation_edit", args=[organisation.uuid])),
         ("metingen", f"{base}metingen/"),
         ("nieuwe-meting", f"{base}metingen/nieuw/"),
         ("meting", round_base),
@@ -178,6 +193,10 @@ def test_coordinator_pages(browser, live_server) -> None:  # type: ignore[no-unt
         ("actieplan", reverse("action_list", args=[organisation.uuid])),
         ("werksessies", reverse("workshop_list", args=[organisation.uuid])),
         ("nieuwe-werksessie", reverse("workshop_create", args=[organisation.uuid])),
+        ("nieuwe-actie", reverse("action_create", args=[organisation.uuid])),
+        ("afgesproken-scores", reverse("agreed_scores", args=[organisation.uuid, round_.uuid])),
+        ("api-sleutels", reverse("api_token_list")),
+        ("instrumenten", reverse("instrument_list")),
     ]
 
     def walk(page: BrowserPage, camera: Camera) -> None:
@@ -185,9 +204,14 @@ def test_coordinator_pages(browser, live_server) -> None:  # type: ignore[no-unt
         camera.shoot("inloggen")
         sign_in(page, user.email)
         page.wait_for_url(f"**{base}")
-        camera.shoot_all(pages)
+        for name, url in pages:
+            page.goto(url)
+            if name == "resultaten":  # every section open, as a reader who reads it all sees it
+                page.evaluate("document.querySelectorAll('details.site-section').forEach(d => { d.open = true; })")
+            camera.shoot(name)
 
-    each_viewport(browser, live_server, "coordinator", walk)
+    # Every staff page in Dutch and in English (coordinator-nl/, coordinator-en/).
+    each_viewport(browser, live_server, "coordinator", walk, languages=("nl", "en"))
 
 
 def test_workshop_in_the_room(browser, live_server) -> None:  # type: ignore[no-untyped-def]

@@ -68,9 +68,10 @@ def test_make_an_action_from_the_dashboard_and_move_it_through_the_phases(page: 
     page.check_accessibility()
     expect(page.get_by_text("There are no actions yet.")).to_be_visible()
 
-    # The dashboard: a perception gap on S1.K1 offers "Make an action".
+    # The dashboard: a perception gap on S1.K1 offers "Make an action" (in the gaps section, opened first).
     page.visit(f"/o/{organisation.uuid}/metingen/{round_.uuid}/resultaten/")
-    gap = page.locator("li", has_text="S1.K1").filter(has=page.locator('a[href*="source=gap+S1.K1"]'))
+    page.locator("details#gaps > summary").click()
+    gap = page.locator("#gaps li", has_text="S1.K1").filter(has=page.locator('a[href*="source=gap+S1.K1"]'))
     gap.get_by_role("link", name="Make an action").click()
     page.check_accessibility()
     expect(page.get_by_role("heading", level=1)).to_have_text("New action")

@@ -66,15 +66,15 @@ def test_read_the_results_overview_a_key_and_the_trend(page: BrowserPage, reader
     title_id, desc_id = (radar.get_attribute("aria-labelledby") or "").split()
     expect(page.locator(f"#{title_id}")).to_have_text("Scores per sleutel")
     expect(page.locator(f"#{desc_id}")).to_contain_text("op een schaal van 1 tot 4")
-    summary = page.locator("#keys + p")
+    summary = page.locator("details#keys > summary + p")
     expect(summary).not_to_be_empty()
     keys_table = page.locator("table", has=page.locator("caption", has_text="(1–4)")).first
     expect(keys_table.locator("tbody tr")).to_have_count(7)
-    # The heatmap: its table behind "show as a table", one row per characteristic.
+    # The heatmap and its table in a section that opens, one row per characteristic.
+    details = page.locator("details#heatmap")
+    details.locator("summary").click()
     heatmap = page.locator("svg.chart-heatmap")
     expect(heatmap).to_have_attribute("role", "img")
-    details = page.locator("details.site-details-table")
-    details.locator("summary").click()
     expect(details.locator("tbody tr")).to_have_count(51)
     page.check_accessibility()
 
