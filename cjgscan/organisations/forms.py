@@ -48,6 +48,7 @@ class OrganisationForm(forms.ModelForm):
             self.logo_png = sanitise_logo(upload.read(LOGO_MAX_BYTES + 1))
         return upload
 
+
 # Django's own help texts address the reader as "u"; ours say the same with "je".
 PASSWORD_HELP = _(
     "At least 10 characters, not only digits, not a commonly used password and not too much like your name or "
@@ -149,8 +150,8 @@ class NewOrganisationForm(OrganisationForm):
         help_text=_("Gets an e-mail with a link to choose a password, or access at once with an existing account."),
     )
 
-    logo = None  # the house style is set by the organisation's own beheerder afterwards
-    remove_logo = None
+    logo = None  # type: ignore[assignment]  # the house style is set by its own beheerder afterwards
+    remove_logo = None  # type: ignore[assignment]
 
     class Meta(OrganisationForm.Meta):
         fields = ["name", "municipality", "region"]
