@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from cjgscan.analysis.results import round_results
 from cjgscan.development.models import Action, AgreedScore
 from cjgscan.reports.models import StoredReport
 from cjgscan.reports.report import render_report_html, report_context
@@ -195,7 +196,7 @@ class ReportTests(BaseTestCase):
         struct = subprocess.run(["pdfinfo", "-struct", "-"], input=content, capture_output=True, check=True)  # noqa: S607
         tags = [line.split()[0] for line in struct.stdout.decode().splitlines() if line.strip()]
         self.assertEqual(tags.count("H1"), 1)
-        self.assertEqual(tags.count("H2"), 14)  # contents, summary, scores, agreed, plan, method, appendix, 7 keys
+        self.assertEqual(tags.count("H2"), 15)  # contents, summary, scores, discuss, agreed, plan, method, appendix, 7 keys
         self.assertGreater(tags.count("H3"), 7)
 
     def test_english_when_the_user_reads_english(self) -> None:
@@ -243,6 +244,19 @@ class ReportTests(BaseTestCase):
         round_ = self.fetched_round()
         with self.assertNumQueries(len(before.captured_queries)):
             report_context(round_, appendix=True)
+
+    def test_the_board_report_discusses_what_the_results_page_discusses(self) -> None:
+        from cjgscan.analysis.discuss_results import discussion
+
+        round_ = self.fetched_round()
+        with translation.override("nl"):
+            context = report_context(round_)
+            topics = discussion(round_results(round_)).topics
+            html = render_report_html(round_, "nl")
+        assert topics and len(context["discuss"]) == len(topics)
+        for sentence, topic in zip(context["discuss"], topics, strict=True):
+            assert sentence.startswith("Lage score: " if topic.kind == "low" else "Groepen verschillen: "), sentence
+            assert sentence in html.replace("&#x27;", "'").replace("&quot;", '"')
 
     def test_the_first_round_says_there_is_nothing_to_compare(self) -> None:
         with translation.override("nl"):

@@ -14,11 +14,13 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from cjgscan.analysis.discuss_results import discussion
 from cjgscan.analysis.results import ALL, GROUPS, RoundResults, round_results
 from cjgscan.dashboard.views import LOW_SCORE_PERCENT, item_rows, overview_summary, radar
 from cjgscan.development.models import Action, AgreedScore
 from cjgscan.instruments.i18n import tr
 from cjgscan.instruments.models import Tip
+from cjgscan.lib.numbers import number
 from cjgscan.lib.pdf import html_to_pdf
 from cjgscan.reports import charts, summary
 from cjgscan.rounds.models import Round
@@ -143,15 +145,13 @@ def report_context(round_: Round, today: datetime.date | None = None, appendix: 
         "agreed_scores": _agreed_scores(round_, results),
         "actions": _actions(round_, results),
         "appendix": appendix,
-        # INTEGRATOR: "three things to discuss" comes from cjgscan/analysis/discuss.py (helper F). Set this to a
-        # list of plain strings (one per thing, already in the active language); the board report shows them in
-        # the section "discuss" between the key scores and the agreed scores, and leaves the section out when
-        # the list is empty.
+        # The board report's "three things to discuss": the results page's topics (analysis/discuss.py), in words.
         "discuss": [],
     }
     context["changes_opening"], context["changes"] = summary.change_sentences(results, previous)
     if not results.visible:
         return context
+    context["discuss"] = discuss_sentences(results)
     scores = overview_summary(results)
     gaps = results.gaps()
     context["gaps_opening"], context["gap_lines"] = summary.gap_sentences(results, gaps)
@@ -189,3 +189,33 @@ def report_file_name(round_: Round, language: str, appendix: bool = False) -> st
     with translation.override(language):
         word = _("report with appendix") if appendix else _("report")
     return f"{slugify(round_.title) or 'meting'}-{slugify(word)}.pdf"
+
+
+def discuss_sentences(results: RoundResults) -> list[str]:
+    """The results page's "things to discuss" as plain sentences, with the page's own words."""
+    sentences = []
+    for topic in discussion(results).topics:
+        if topic.key is not None:
+            words = _("Low score: %(title)s") % {"title": topic.key.title}
+            words += ". " + _("All respondents together give this key %(mean)s of %(points)s.") % {
+                "mean": number(topic.key.mean),
+                "points": results.points,
+            }
+            if topic.key.importance:
+                words += " " + _("They find it important: %(importance)s of 5.") % {
+                    "importance": number(topic.key.importance)
+                }
+        elif topic.spread is not None:
+            spread = topic.spread
+            words = _("Groups disagree: %(text)s") % {"text": spread.text}
+            words += ". " + _("%(high)s gives %(high_mean)s, %(low)s %(low_mean)s: a difference of %(difference)s.") % {
+                "high": spread.high_label,
+                "high_mean": number(spread.high_mean),
+                "low": spread.low_label,
+                "low_mean": number(spread.low_mean),
+                "difference": number(spread.difference),
+            }
+        else:
+            continue
+        sentences.append(words)
+    return sentences
