@@ -57,7 +57,10 @@ def seeded(django_db_setup: Any, django_db_blocker: Any) -> Any:
     with django_db_blocker.unblock():
         output = demo()
         yield output
+        # Seeding is committed (outside the tests' transactions): leave the database as empty as it was, instruments,
+        # users and queued tasks included, as a transactional test does, so that later tests start clean.
         seed.reset()
+        call_command("flush", "--noinput", verbosity=0)
         get_user_model().objects.filter(username__in=[user.email for user in seed.USERS]).delete()
 
 

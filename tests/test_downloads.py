@@ -4,8 +4,10 @@ shared computer and no proxy keeps an organisation's data (issue 13, item 7)."""
 from django.urls import reverse
 
 from cjgscan.development.models import Action
+from cjgscan.reports.models import StoredReport
 from tests.base import BaseTestCase
 from tests.factories import make_response, make_round, release
+from tests.stored_reports import run_report_tasks
 from tests.test_workshops import make_workshop
 
 
@@ -24,7 +26,6 @@ class DownloadCacheTests(BaseTestCase):
             "figures csv": reverse("round_export", args=[org, rnd]) + "?inhoud=cijfers&formaat=csv",
             "figures xlsx": reverse("round_export", args=[org, rnd]) + "?inhoud=cijfers&formaat=xlsx",
             "answers xlsx": reverse("round_export", args=[org, rnd]) + "?inhoud=antwoorden&formaat=xlsx",
-            "report pdf": reverse("round_report_pdf", args=[org, rnd]),
             "action plan csv": reverse("action_export", args=[org]),
             "paper questionnaire pdf": reverse("paper_questionnaire_pdf", args=[org, rnd]),
             "import template csv": reverse("paper_import_template", args=[org, rnd]),
@@ -35,6 +36,12 @@ class DownloadCacheTests(BaseTestCase):
             "instrument yaml": reverse("instrument_yaml", args=["zeven-sleutels"]) + "?versie=1",
         }
         self.client.force_login(self.alice)
+        # The board report: asked for, made by the worker, then downloaded (the old rapport.pdf redirects).
+        with self.captureOnCommitCallbacks(execute=True):
+            self.client.post(reverse("round_report", args=[org, rnd]), {"kind": StoredReport.Kind.BOARD})
+        self.assertEqual(run_report_tasks(), 1)
+        report = StoredReport.objects.get(round=round_)
+        downloads["report pdf"] = reverse("report_download", args=[org, report.uuid])
         for name, url in downloads.items():
             with self.subTest(name):
                 response = self.client.get(url)

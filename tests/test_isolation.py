@@ -21,7 +21,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 
-from cjgscan.organisations.models import Organisation
+from cjgscan.organisations.models import Membership, Organisation
 from cjgscan.rounds.models import Invitation, Round
 from tests.base import BaseTestCase
 from tests.factories import make_response, make_round, make_user
@@ -39,6 +39,8 @@ EXEMPT: dict[str, str] = {
     "theme_detail": "public instrument content, the same for everyone",
     "instrument_yaml": "public instrument content, the same for everyone",
     "api_instrument_detail": "public instrument content, the same for everyone",
+    "demo_mail_list": "the demo's Post page: DEBUG only (404 otherwise, tests/test_demo_outbox.py), no organisation",
+    "demo_mail_detail": "the demo's Post page: DEBUG only (404 otherwise, tests/test_demo_outbox.py), no organisation",
 }
 EXEMPT_PREFIXES = {
     "beheer/": "the Django admin: staff accounts only (is_staff), not organisation members",
@@ -61,6 +63,10 @@ class World:
         self.objects[Invitation] = Invitation.objects.create(round=round_, group=group, email="geheimstad@example.nl")
 
     def instance(self, model: type[models.Model]) -> models.Model:
+        if model is Membership and model not in self.objects:  # one membership per user and organisation
+            existing = Membership.objects.filter(organisation=self.organisation).first()
+            if existing is not None:
+                self.objects[model] = existing
         if model not in self.objects:
             self.objects[model] = self.create(model)
         return self.objects[model]

@@ -37,6 +37,14 @@ READER_MAY_POST: dict[str, str] = {
     "api_token_revoke": "revoking one's own API key",
     "workshop_join": "joining a work session with its code, like any participant",
     "respondent_resume_code": "a respondent going on with a resume code on another device, like anyone with one",
+    "account": "one's own name and e-mail address (tests/test_two_factor.py)",
+    "account_language": "one's own language",
+    "password_change": "one's own password (Django's view)",
+    "two_factor_setup": "one's own two-factor sign-in",
+    "two_factor_disable": "switching off one's own two-factor sign-in, with the password",
+    "login_code": "the second step of one's own sign-in",
+    "round_report": "asking for the board report: every member may read it, the worker makes it",
+    "workshop_report_pdf": "asking for the werksessie report as PDF: every member may read it, the worker makes it",
 }
 
 
