@@ -4,13 +4,9 @@ beheerder. The e-mails go through the real worker and a real SMTP server on loop
 
 import datetime
 import re
-import signal
-from collections.abc import Iterator
-from contextlib import contextmanager
 
 import pytest
 from django.core import mail
-from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -20,6 +16,7 @@ from cjgscan.organisations.models import MemberInvitation, Membership, Organisat
 from tests.base import BaseTestCase
 from tests.factories import PASSWORD, make_membership, make_organisation, make_user
 from tests.smtp import body, smtp_server
+from tests.test_invitations import run_worker
 
 INVITE_LINK = re.compile(r"http://testserver/uitnodiging/([A-Za-z0-9_=-]+)/")
 NEW_PASSWORD = "a long new password 4 us"
@@ -172,21 +169,6 @@ def smtp(settings):  # type: ignore[no-untyped-def]
         settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", port
         settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
         yield inbox
-
-
-@contextmanager
-def keep_signal_handlers() -> Iterator[None]:
-    saved = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGQUIT)}
-    try:
-        yield
-    finally:
-        for sig, handler in saved.items():
-            signal.signal(sig, handler)
-
-
-def run_worker() -> None:
-    with keep_signal_handlers():
-        call_command("worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
 
 
 def invite(client: Client, organisation: Organisation, email: str, role: str = Role.COORDINATOR) -> None:
