@@ -97,3 +97,27 @@ def test_dutch_texts_say_je_never_u() -> None:
 def test_dutch_texts_use_one_word_per_thing() -> None:
     clashing = [(where, text) for where, text in dutch_texts() if CLASHING_WORDS.search(text)]
     assert clashing == []
+
+
+def test_django_texts_our_users_read_say_je(db: None) -> None:
+    """The password rules and errors come from Django, whose Dutch says *u*; our catalogue replaces them."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.forms import PasswordChangeForm
+    from django.contrib.auth.password_validation import password_validators_help_texts, validate_password
+    from django.core.exceptions import ValidationError
+
+    users = get_user_model().objects
+    user = users.create_user("anna.jansen", email="anna.jansen@example.nl", password="een-goed-wachtwoord")
+    with translation.override("nl"):
+        texts = list(password_validators_help_texts())
+        for password in ("12345", "anna.jansen", "password123"):
+            try:
+                validate_password(password, user)
+            except ValidationError as error:
+                texts += error.messages
+        form = PasswordChangeForm(user, {"old_password": "fout", "new_password1": "x", "new_password2": "x"})
+        form.is_valid()
+        texts += form.errors["old_password"]
+    assert len(texts) >= 8
+    assert [text for text in texts if FORMAL_ADDRESS.search(text)] == []
+    assert "Je wachtwoord moet minstens 10 tekens lang zijn." in texts
