@@ -4,9 +4,12 @@ import contextlib
 from collections.abc import Iterator
 from unittest import mock
 
+from django.test import TestCase
+from django.urls import reverse
 from django_tasks_db.models import DBTaskResult
 
 from cjgscan.reports.tasks import make_report
+from cjgscan.rounds.models import Round
 
 
 @contextlib.contextmanager
@@ -31,3 +34,18 @@ def run_report_tasks() -> int:
         make_report.call(report_id)
     DBTaskResult.objects.filter(task_path=make_report.module_path).update(status="SUCCESSFUL")
     return len(ids)
+
+
+def paper_questionnaire(case: TestCase, round_: Round, **headers: str) -> bytes:
+    """The round's questionnaire to print as a member gets it: asked for, made by the worker, downloaded."""
+    page = reverse("paper_questionnaire", args=[round_.organisation.uuid, round_.uuid])
+    with no_rendering(), case.captureOnCommitCallbacks(execute=True):
+        asked = case.client.post(page, **headers)  # type: ignore[arg-type]
+    case.assertRedirects(asked, page, fetch_redirect_response=False)
+    run_report_tasks()
+    pdf = reverse("paper_questionnaire_pdf", args=[round_.organisation.uuid, round_.uuid])
+    with no_rendering():
+        response = case.client.get(pdf, follow=True, **headers)  # type: ignore[arg-type]
+    case.assertEqual(response.status_code, 200)
+    case.assertEqual(response["Content-Type"], "application/pdf")
+    return bytes(response.content)

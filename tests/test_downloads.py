@@ -7,7 +7,7 @@ from cjgscan.development.models import Action
 from cjgscan.reports.models import StoredReport
 from tests.base import BaseTestCase
 from tests.factories import make_response, make_round, release
-from tests.stored_reports import run_report_tasks
+from tests.stored_reports import paper_questionnaire, run_report_tasks
 from tests.test_workshops import make_workshop
 
 
@@ -27,12 +27,11 @@ class DownloadCacheTests(BaseTestCase):
             "figures xlsx": reverse("round_export", args=[org, rnd]) + "?inhoud=cijfers&formaat=xlsx",
             "answers xlsx": reverse("round_export", args=[org, rnd]) + "?inhoud=antwoorden&formaat=xlsx",
             "action plan csv": reverse("action_export", args=[org]),
-            "paper questionnaire pdf": reverse("paper_questionnaire_pdf", args=[org, rnd]),
             "import template csv": reverse("paper_import_template", args=[org, rnd]),
             "group sheet pdf": reverse("group_sheet_pdf", args=[org, rnd, group.uuid]),
             "group qr png": reverse("group_qr_png", args=[org, rnd, group.uuid]),
             "group qr svg": reverse("group_qr_svg", args=[org, rnd, group.uuid]),
-            "workshop agenda pdf": reverse("workshop_agenda_pdf", args=[org, workshop.uuid]),
+            "workshop report csv": reverse("workshop_report_table", args=[org, workshop.uuid, "csv"]),
             "instrument yaml": reverse("instrument_yaml", args=["zeven-sleutels"]) + "?versie=1",
         }
         self.client.force_login(self.alice)
@@ -42,6 +41,9 @@ class DownloadCacheTests(BaseTestCase):
         self.assertEqual(run_report_tasks(), 1)
         report = StoredReport.objects.get(round=round_)
         downloads["report pdf"] = reverse("report_download", args=[org, report.uuid])
+        paper_questionnaire(self, round_)
+        paper = StoredReport.objects.get(round=round_, kind=StoredReport.Kind.PAPER)
+        downloads["paper questionnaire pdf"] = reverse("report_download", args=[org, paper.uuid])
         for name, url in downloads.items():
             with self.subTest(name):
                 response = self.client.get(url)

@@ -16,10 +16,12 @@ from PIL import Image
 from cjgscan.instruments.models import Item
 from cjgscan.lib import codes
 from cjgscan.organisations.models import Role
+from cjgscan.reports.models import StoredReport
 from cjgscan.rounds import paper
 from cjgscan.rounds.models import Answer, PaperEntryLog, RespondentGroup, Response, Round, ThemeAnswer
 from tests.base import BaseTestCase
 from tests.factories import make_membership, make_organisation, make_round, make_user
+from tests.stored_reports import no_rendering, paper_questionnaire, run_report_tasks
 from tests.tools import require_tool
 
 
@@ -55,7 +57,7 @@ class PaperTestCase(BaseTestCase):
         return [self.url(name, self.group) for name in names]
 
     def round_urls(self) -> list[str]:
-        names = ["paper_questionnaire_pdf", "paper_entry", "paper_import", "paper_import_template"]
+        names = ["paper_questionnaire", "paper_entry", "paper_import", "paper_import_template"]
         return [self.url(name) for name in names]
 
 
@@ -142,12 +144,8 @@ class GroupLinkTests(PaperTestCase):
 
 class QuestionnairePdfTests(PaperTestCase):
     def test_the_questionnaire_holds_every_characteristic_group_and_profession(self) -> None:
-        self.client.force_login(self.bob)
-        response = self.client.get(self.url("paper_questionnaire_pdf"))
-        self.assertEqual(response.status_code, 200)
-        self.assertEqual(response["Content-Type"], "application/pdf")
-        self.assertTrue(response.content.startswith(b"%PDF-"))
-        text = pdf_text(response.content)
+        self.client.force_login(self.bob)  # a reader may ask for it: asking is reading
+        text = pdf_text(paper_questionnaire(self, self.round))
         codes = list(Item.objects.filter(theme__version=self.round.version).values_list("code", flat=True))
         self.assertEqual(len(codes), 51)
         self.assertEqual([code for code in codes if code not in text], [])
@@ -155,6 +153,30 @@ class QuestionnairePdfTests(PaperTestCase):
             self.assertIn(group.name, text)
         self.assertIn("Jeugdartsen", text)
         self.assertRegex(text, r"\b1 / \d+\b")  # page numbers
+
+    def test_it_is_made_by_the_worker_once_per_version(self) -> None:
+        self.client.force_login(self.bob)
+        page = self.url("paper_questionnaire")
+        # Before it is asked for, the old address of the file leads to its page, which renders nothing.
+        self.assertRedirects(self.client.get(self.url("paper_questionnaire_pdf")), page)
+        with no_rendering():
+            self.assertContains(self.client.get(page), "PDF maken")
+        paper_questionnaire(self, self.round)
+        # Asked again for the same version: the stored file, no new work for the worker.
+        with self.captureOnCommitCallbacks(execute=True):
+            self.client.post(page)
+        self.assertEqual(run_report_tasks(), 0)
+        with no_rendering():
+            self.assertContains(self.client.get(page), "Downloaden: Vragenlijst om te printen (PDF)")
+        # A renamed group is a new version: the worker makes it again, and only the newest file is kept.
+        RespondentGroup.objects.filter(pk=self.group.pk).update(name="Wijkteam Noord")
+        self.assertIn("Wijkteam Noord", pdf_text(paper_questionnaire(self, self.round)))
+        self.assertEqual(StoredReport.objects.filter(round=self.round, kind="paper", status="ready").count(), 1)
+        # Another organisation's member finds neither the page nor the file.
+        self.client.force_login(self.dave)
+        for url in (page, self.url("paper_questionnaire_pdf")):
+            self.assertEqual(self.client.get(url).status_code, 404)
+        self.assertEqual(self.client.post(page).status_code, 404)
 
 
 class DataEntryTests(PaperTestCase):
@@ -467,7 +489,14 @@ class AccessTests(PaperTestCase):
             url = reverse(name, args=[self.org_a.uuid, self.other_round.uuid, group.uuid])
             with self.subTest(name):
                 self.assertEqual(self.client.get(url).status_code, 404)
-        for name in ["paper_questionnaire_pdf", "paper_entry", "paper_import", "paper_import_template"]:
+        names = [
+            "paper_questionnaire",
+            "paper_questionnaire_pdf",
+            "paper_entry",
+            "paper_import",
+            "paper_import_template",
+        ]
+        for name in names:
             url = reverse(name, args=[self.org_a.uuid, self.other_round.uuid])
             with self.subTest(name):
                 self.assertEqual(self.client.get(url).status_code, 404)
@@ -499,7 +528,7 @@ class AccessTests(PaperTestCase):
             )
             with self.subTest(user.first_name):
                 self.assertEqual(html.count("/papier/groepen/"), len(self.groups))
-                self.assertIn(self.url("paper_questionnaire_pdf"), html)
+                self.assertIn(self.url("paper_questionnaire"), html)
                 self.assertEqual(self.url("paper_entry") in html, writes)
                 self.assertEqual(self.url("paper_import") in html, writes)
 

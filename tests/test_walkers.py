@@ -45,6 +45,7 @@ READER_MAY_POST: dict[str, str] = {
     "login_code": "the second step of one's own sign-in",
     "round_report": "asking for the board report: every member may read it, the worker makes it",
     "workshop_report_pdf": "asking for the werksessie report as PDF: every member may read it, the worker makes it",
+    "paper_questionnaire": "asking for the questionnaire to print: every member may print it, the worker makes it",
 }
 
 

@@ -5,12 +5,12 @@ import re
 
 import polib
 from django.conf import settings
-from django.urls import reverse
 from django.utils import formats, translation
 
 from tests.base import BaseTestCase
 from tests.factories import make_round
 from tests.respondents import invite, page_url, start
+from tests.stored_reports import paper_questionnaire
 from tests.test_paper import pdf_text
 
 WORDING = {
@@ -41,17 +41,14 @@ class OneWordingTests(BaseTestCase):
         """The paper questionnaire (PDF text) and the online intro and first key page (HTML), in `language`."""
         self.client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
         self.client.force_login(self.alice)
-        pdf = self.client.get(
-            reverse("paper_questionnaire_pdf", args=[self.org_a.uuid, self.round.uuid]), HTTP_ACCEPT_LANGUAGE=language
-        )
-        self.assertEqual(pdf.status_code, 200)
+        pdf = paper_questionnaire(self, self.round, HTTP_ACCEPT_LANGUAGE=language)
         self.client.logout()
         self.client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
         _invitation, token = invite(self.round, self.round.groups.first(), email=f"{language}@example.nl")
         start(self.client, token)
         pages = [self.client.get(page_url(self.round, page), HTTP_ACCEPT_LANGUAGE=language) for page in (0, 1)]
         online = "".join(page.content.decode() for page in pages)
-        return flat(pdf_text(pdf.content)), flat(online.replace("&ldquo;", "“").replace("&rdquo;", "”"))
+        return flat(pdf_text(pdf)), flat(online.replace("&ldquo;", "“").replace("&rdquo;", "”"))
 
     def test_the_same_words_online_and_on_paper(self) -> None:
         for language, wording in WORDING.items():

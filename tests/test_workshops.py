@@ -18,11 +18,13 @@ from cjgscan.development.models import Action
 from cjgscan.instruments.models import Item, Theme
 from cjgscan.limits.models import Counter
 from cjgscan.organisations.models import Role
+from cjgscan.reports.models import StoredReport
 from cjgscan.workshops import actions, participant
 from cjgscan.workshops.models import CODE_ALPHABET, Note, Participant, Vote, Wish, Workshop
 from tests.base import BaseTestCase
 from tests.factories import load_builtin_instruments, make_membership, make_organisation, make_user
 from tests.parallel import in_parallel
+from tests.stored_reports import no_rendering, run_report_tasks
 from tests.tools import require_tool, skip_on_database
 
 
@@ -85,7 +87,6 @@ class AccessTests(WorkshopTestCase):
             self.url("workshop_present"),
             self.url("workshop_live"),
             self.url("workshop_agenda"),
-            self.url("workshop_agenda_pdf"),
         ]
 
     def write_urls(self) -> list[tuple[str, str]]:
@@ -576,12 +577,20 @@ class AgendaTests(WorkshopTestCase):
             [("Gezamenlijke resultaten", 4), ("Visie op papier", 1), ("Eén herkenbaar logo", 0)],
         )
 
-    def test_the_agenda_as_pdf(self) -> None:
+    def test_the_agenda_pdf_is_the_werksessie_report_made_by_the_worker(self) -> None:
         self.client.force_login(self.bob)
-        reply = self.client.get(self.url("workshop_agenda_pdf"))
-        self.assertEqual(reply["Content-Type"], "application/pdf")
-        self.assertTrue(reply.content.startswith(b"%PDF"))
-        text = " ".join(pdf_text(reply.content).split())
+        report_page = reverse("workshop_report", args=[self.org_a.uuid, self.workshop.uuid])
+        with no_rendering():
+            agenda = self.client.get(self.url("workshop_agenda"))
+            self.assertContains(agenda, f'href="{report_page}#pdf"')
+            reply = self.client.get(self.url("workshop_agenda_pdf"))  # the old address renders nothing
+        self.assertRedirects(reply, report_page + "#pdf", fetch_redirect_response=False)
+        with self.captureOnCommitCallbacks(execute=True):
+            self.client.post(reverse("workshop_report_pdf", args=[self.org_a.uuid, self.workshop.uuid]))
+        self.assertEqual(run_report_tasks(), 1)
+        report = StoredReport.objects.get(workshop=self.workshop, status="ready")
+        pdf = self.client.get(reverse("report_download", args=[self.org_a.uuid, report.uuid])).content
+        text = " ".join(pdf_text(pdf).split())
         for expected in ("Gezamenlijke resultaten", "Visie op papier", "Eén herkenbaar logo", "Werksessie voorjaar"):
             self.assertIn(expected, text)
         self.assertLess(text.index("Gezamenlijke resultaten"), text.index("Visie op papier"))

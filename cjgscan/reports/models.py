@@ -11,11 +11,11 @@ from cjgscan.rounds.models import Round
 
 
 class StoredReport(models.Model):
-    """One made (or asked-for) PDF: a round's board report, with or without the appendix per key, or a
-    werksessie's report, in one language. `fingerprint` is a hash of everything the document shows that can
-    change (the round's latest release and the previous round's, agreed scores, actions; the notes, wishes and
-    votes of a werksessie): a request with the same fingerprint gets this file again without rendering anything.
-
+    """One made (or asked-for) PDF: a round's board report, with or without the appendix per key, a werksessie's
+    report, or a round's questionnaire to print, in one language. `fingerprint` is a hash of everything the
+    document shows that can change (the round's latest release and the previous round's, agreed scores, actions;
+    the notes, wishes and votes of a werksessie; the title, groups and closing date of the questionnaire): a
+    request with the same fingerprint gets this file again without rendering anything.
     It holds only what the pages already show to every member (released figures, comments of groups shown on
     their own), and nothing that ties an invitation to a response.
     """
@@ -24,6 +24,7 @@ class StoredReport(models.Model):
         BOARD = "board", _("Board report")
         FULL = "full", _("Board report with the appendix per key")
         WORKSHOP = "workshop", _("Werksessie report")
+        PAPER = "paper", _("Questionnaire to print")
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("Waiting for the worker")

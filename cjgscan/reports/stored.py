@@ -51,6 +51,12 @@ def round_version(round_: Round) -> list[Any]:
             earlier and releases.get(earlier.pk), agreed, actions, round_.title, round_.min_group_size]  # fmt: skip
 
 
+def paper_fingerprint(round_: Round, language: str) -> str:
+    from cjgscan.rounds.paper import questionnaire_version
+
+    return _hash([LAYOUT, "paper", questionnaire_version(round_), language])
+
+
 def workshop_fingerprint(workshop: Any, language: str) -> str:
     from cjgscan.workshops.models import Note, Vote, Wish
 

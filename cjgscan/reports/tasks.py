@@ -26,6 +26,10 @@ def render_stored(report: StoredReport) -> tuple[bytes, str]:
     assert report.round is not None
     round_ = report.round
     round_.organisation = report.organisation
+    if report.kind == StoredReport.Kind.PAPER:
+        from cjgscan.rounds import paper
+
+        return paper.questionnaire_pdf(round_), paper.questionnaire_file_name(round_)
     appendix = report.kind == StoredReport.Kind.FULL
     return (
         round_report.render_report_pdf(round_, report.language, report.requested_on, appendix),

@@ -12,6 +12,7 @@ urlpatterns = [
     path(GROUP + "qr.png", views.group_qr_png, name="group_qr_png"),
     path(GROUP + "a4.pdf", views.group_sheet_pdf, name="group_sheet_pdf"),
     path(GROUP + "vernieuwen/", views.group_link_renew, name="group_link_renew"),
+    path("vragenlijst/", views.paper_questionnaire, name="paper_questionnaire"),
     path("vragenlijst.pdf", views.paper_questionnaire_pdf, name="paper_questionnaire_pdf"),
     path("invoer/", views.paper_entry, name="paper_entry"),
     path("import/", views.paper_import, name="paper_import"),

@@ -10,12 +10,15 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.text import slugify
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cjgscan.instruments.i18n import tr
 from cjgscan.lib.pdf import render_pdf
+from cjgscan.reports import stored
+from cjgscan.reports.models import StoredReport
 from cjgscan.rounds import paper
 from cjgscan.rounds.access import get_group, get_round, get_round_rw
 from cjgscan.rounds.answers import Questionnaire
@@ -134,23 +137,39 @@ def group_link_renew(
 # The printable questionnaire
 
 
+def _stored_questionnaire(round_: Round) -> tuple[str, str, Any]:
+    language = get_language() or "nl"
+    fingerprint = stored.paper_fingerprint(round_, language)
+    found = stored.current_report(round_.organisation_id, StoredReport.Kind.PAPER, language, fingerprint)
+    return language, fingerprint, found
+
+
 @login_required
-@require_GET
-def paper_questionnaire_pdf(request: HttpRequest, org_uuid: uuid.UUID, round_uuid: uuid.UUID) -> HttpResponse:
+@require_http_methods(["GET", "POST"])
+@never_cache
+def paper_questionnaire(request: HttpRequest, org_uuid: uuid.UUID, round_uuid: uuid.UUID) -> HttpResponse:
+    """GET: the questionnaire to print and its state; POST (any member: asking is reading): ask the worker for it.
+    It is kept until what it shows changes (title, groups, closing date, ...), so usually it is there at once."""
     context = _round_context(request, org_uuid, round_uuid)
     round_ = context["round"]
-    questionnaire = Questionnaire(round_)
-    context.update(
-        {
-            "themes": questionnaire.themes,
-            "options": [tr(option.label) for option in questionnaire.options],
-            "groups": list(round_.groups.all()),
-            "professions": [tr(profession.name) for profession in paper.professions_of(round_)],
-            "importance_choices": IMPORTANCE_CHOICES,
-        }
-    )
-    content = render_pdf(request, "rounds/paper_questionnaire.html", context)
-    return _file_response(content, "application/pdf", _file_name(round_, None, "-vragenlijst.pdf"), attachment=False)
+    language, fingerprint, found = _stored_questionnaire(round_)
+    if request.method == "POST":
+        stored.do_request_report(round_.organisation_id, StoredReport.Kind.PAPER, language, fingerprint, round_=round_)
+        return redirect("paper_questionnaire", org_uuid, round_uuid)
+    context.update(report=found, label=StoredReport.Kind.PAPER.label)
+    return render(request, "rounds/paper_questionnaire_page.html", context)
+
+
+@login_required
+@require_GET
+@never_cache
+def paper_questionnaire_pdf(request: HttpRequest, org_uuid: uuid.UUID, round_uuid: uuid.UUID) -> HttpResponse:
+    """The stored file when it is ready (a read from the database, nothing rendered); otherwise its page."""
+    context = _round_context(request, org_uuid, round_uuid)
+    _language, _fingerprint, found = _stored_questionnaire(context["round"])
+    if found is None or not found.ready:
+        return redirect("paper_questionnaire", org_uuid, round_uuid)
+    return redirect("report_download", org_uuid, found.uuid)
 
 
 # Data entry

@@ -9,13 +9,10 @@ from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import content_disposition_header
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from cjgscan.lib.pdf import render_pdf
 from cjgscan.limits import counters
 from cjgscan.organisations.access import get_membership, get_membership_rw
 from cjgscan.organisations.models import Membership
@@ -235,12 +232,10 @@ def workshop_agenda(request: HttpRequest, org_uuid: uuid.UUID, workshop_uuid: uu
 @login_required
 @require_GET
 def workshop_agenda_pdf(request: HttpRequest, org_uuid: uuid.UUID, workshop_uuid: uuid.UUID) -> HttpResponse:
-    membership, workshop = get_workshop(request, org_uuid, workshop_uuid)
-    content = render_pdf(request, "workshops/agenda_pdf.html", agenda_context(membership, workshop))
-    response = HttpResponse(content, content_type="application/pdf")
-    name = f"{slugify(workshop.title) or 'werksessie'}-ontwikkelagenda.pdf"
-    response["Content-Disposition"] = content_disposition_header(False, name) or "inline"
-    return response
+    """The old address of the agenda's PDF: the werksessie report, whose PDF (made by the worker, never in a
+    request) holds the agenda with every note."""
+    get_workshop(request, org_uuid, workshop_uuid)
+    return redirect(reverse("workshop_report", args=[org_uuid, workshop_uuid]) + "#pdf")
 
 
 @login_required
