@@ -20,6 +20,7 @@ FAIL (the exit status is 1 on a FAIL). Each PDF is also checked for the tagging 
 language, structure tree) when pikepdf is installed (it is a test dependency).
 """
 
+import itertools
 import os
 import statistics
 import sys
@@ -96,8 +97,15 @@ def main() -> None:
         for theme in themes
     )
 
+    titles = itertools.count()
+
     def fetched() -> Round:
-        return Round.objects.select_related("organisation", "version__instrument", "scale").get(pk=round_.pk)
+        """The round as the worker fetches it, with a new title each time: Typst remembers what it laid out
+        (memoised within the process), and the worker's next report is another round or another release, so each
+        measurement is a document Typst has not seen (the title is in every page's footer)."""
+        found = Round.objects.select_related("organisation", "version__instrument", "scale").get(pk=round_.pk)
+        found.title = f"{found.title} {next(titles)}"
+        return found
 
     def weasyprint_lean(html: str) -> bytes:
         from django.contrib.staticfiles import finders
