@@ -15,6 +15,7 @@ gives the same bytes.
 import datetime
 import functools
 import json
+import logging
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -32,6 +33,7 @@ FONT_FOLDERS = (
     "/usr/share/fonts/ttf-dejavu",
 )
 FONT_FILE = "DejaVuSans.ttf"
+logger = logging.getLogger(__name__)
 
 
 def font_folder() -> Path:
@@ -61,6 +63,11 @@ def typeset(template: Path, data: dict[str, Any], day: datetime.date) -> bytes:
     compiler = _compiler(template)
     timestamp = datetime.datetime(day.year, day.month, day.day, tzinfo=datetime.UTC)
     source = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-    pdf = compiler.compile(format="pdf", sys_inputs={"data": source}, pdf_standards="ua-1", timestamp=timestamp)
+    pdf, warnings = compiler.compile_with_warnings(
+        format="pdf", sys_inputs={"data": source}, pdf_standards="ua-1", timestamp=timestamp
+    )
+    # A warning is a fault of the template (a font it does not have, say): the tests fail on it.
+    for warning in warnings:
+        logger.warning("Typst, %s: %s", template.name, warning.message)
     assert isinstance(pdf, bytes)
     return pdf
