@@ -6,7 +6,10 @@ import subprocess
 import tempfile
 from decimal import Decimal
 from pathlib import Path
+from unittest import mock
 
+import pytest
+from django.core.exceptions import ImproperlyConfigured
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils import translation
@@ -14,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from cjgscan.analysis.results import round_results
 from cjgscan.development.models import Action, AgreedScore
+from cjgscan.lib import typeset
 from cjgscan.reports.models import StoredReport
 from cjgscan.reports.report import render_report_pdf, report_context
 from cjgscan.rounds.models import Round
@@ -358,3 +362,12 @@ class SummaryTests(BaseTestCase):
         )
         self.assertIsNone(context["comparison"])
         self.assertEqual(context["results"].release.explanations, [])  # one group, shown on its own
+
+
+def test_without_dejavu_sans_the_report_says_what_to_install(tmp_path: Path) -> None:
+    assert typeset.font_folder().joinpath(typeset.FONT_FILE).is_file()  # this machine has it (CI installs it)
+    with (
+        mock.patch.object(typeset, "FONT_FOLDERS", (str(tmp_path),)),
+        pytest.raises(ImproperlyConfigured, match="fonts-dejavu-core"),
+    ):
+        typeset.font_folder()
