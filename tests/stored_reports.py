@@ -14,10 +14,15 @@ from cjgscan.rounds.models import Round
 
 @contextlib.contextmanager
 def no_rendering() -> Iterator[None]:
-    """Fail if anything typesets a PDF inside the block (a web request must not)."""
+    """Fail if anything typesets a PDF inside the block (a web request must not), with either engine: Typst
+    (the reports) or WeasyPrint (the paper forms)."""
     import weasyprint  # type: ignore[import-untyped]
 
-    with mock.patch.object(weasyprint.HTML, "write_pdf", side_effect=AssertionError("a PDF rendered in a request")):
+    failure = AssertionError("a PDF rendered in a request")
+    with (
+        mock.patch.object(weasyprint.HTML, "write_pdf", side_effect=failure),
+        mock.patch("cjgscan.lib.typeset._compiler", side_effect=failure),
+    ):
         yield
 
 

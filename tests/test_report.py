@@ -1,4 +1,4 @@
-"""The PDF report of a round: rendered for real (WeasyPrint), read back with poppler (pdftotext, pdftoppm)."""
+"""The PDF report of a round: rendered for real (Typst), read back with poppler (pdftotext, pdftoppm)."""
 
 import datetime
 import io
@@ -6,7 +6,10 @@ import subprocess
 import tempfile
 from decimal import Decimal
 from pathlib import Path
+from unittest import mock
 
+import pytest
+from django.core.exceptions import ImproperlyConfigured
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils import translation
@@ -14,8 +17,9 @@ from django.utils.translation import gettext as _
 
 from cjgscan.analysis.results import round_results
 from cjgscan.development.models import Action, AgreedScore
+from cjgscan.lib import typeset
 from cjgscan.reports.models import StoredReport
-from cjgscan.reports.report import render_report_html, report_context
+from cjgscan.reports.report import render_report_pdf, report_context
 from cjgscan.rounds.models import Round
 from tests.base import BaseTestCase
 from tests.factories import make_response, make_round, release, unrelease
@@ -111,7 +115,8 @@ class ReportTests(BaseTestCase):
         self.client.cookies["django_language"] = language
         with no_rendering(), self.captureOnCommitCallbacks(execute=True):
             self.assertEqual(self.client.post(self.url(), {"kind": kind}).status_code, 302)
-        run_report_tasks()
+        with self.assertNoLogs("cjgscan.lib.typeset", "WARNING"):  # Typst's warnings: a font it lacks, say
+            run_report_tasks()
         report = StoredReport.objects.get(round=self.round, kind=kind, language=language, status="ready")
         with no_rendering():
             response = self.client.get(reverse("report_download", args=[self.org_a.uuid, report.uuid]))
@@ -194,7 +199,8 @@ class ReportTests(BaseTestCase):
         self.assertRegex(pages[1], rf"{method} ?\.+ ?{method_page}\b")
         # Tagged PDF: the headings are H1 (the title) and H2 (a chapter or key each).
         struct = subprocess.run(["pdfinfo", "-struct", "-"], input=content, capture_output=True, check=True)  # noqa: S607
-        tags = [line.split()[0] for line in struct.stdout.decode().splitlines() if line.strip()]
+        # pdfinfo prints the structure's text strings (alternative texts) as they are stored: UTF-16 for Typst.
+        tags = [line.split()[0] for line in struct.stdout.decode(errors="replace").splitlines() if line.strip()]
         self.assertEqual(tags.count("H1"), 1)
         # contents, summary, scores, discuss, agreed, plan, method, appendix, 7 keys
         self.assertEqual(tags.count("H2"), 15)
@@ -222,8 +228,11 @@ class ReportTests(BaseTestCase):
             )
             written = path.read_bytes()
         self.assertEqual(written, downloaded)
-        html = render_report_html(self.fetched_round(), "nl")
-        self.assertEqual(html, render_report_html(self.fetched_round(), "nl"))
+
+    def test_no_rendering_catches_typesetting(self) -> None:
+        # The guard every request in these tests runs under: it fails when the report is typeset.
+        with no_rendering(), self.assertRaisesMessage(AssertionError, "a PDF rendered in a request"):
+            render_report_pdf(self.fetched_round(), "nl")
 
     def test_the_command_explains_a_wrong_round(self) -> None:
         from django.core.management.base import CommandError
@@ -253,11 +262,13 @@ class ReportTests(BaseTestCase):
         with translation.override("nl"):
             context = report_context(round_)
             topics = discussion(round_results(round_)).topics
-            html = render_report_html(round_, "nl")
+            heading = _("Three things to discuss")
+        text = pdf_text(render_report_pdf(round_, "nl"))
         assert topics and len(context["discuss"]) == len(topics)
+        self.assertIn(heading, text)
         for sentence, topic in zip(context["discuss"], topics, strict=True):
             assert sentence.startswith("Lage score: " if topic.kind == "low" else "Groepen verschillen: "), sentence
-            assert sentence in html.replace("&#x27;", "'").replace("&quot;", '"')
+            assert " ".join(sentence.split()) in text, sentence
 
     def test_the_first_round_says_there_is_nothing_to_compare(self) -> None:
         with translation.override("nl"):
@@ -351,3 +362,12 @@ class SummaryTests(BaseTestCase):
         )
         self.assertIsNone(context["comparison"])
         self.assertEqual(context["results"].release.explanations, [])  # one group, shown on its own
+
+
+def test_without_dejavu_sans_the_report_says_what_to_install(tmp_path: Path) -> None:
+    assert typeset.font_folder().joinpath(typeset.FONT_FILE).is_file()  # this machine has it (CI installs it)
+    with (
+        mock.patch.object(typeset, "FONT_FOLDERS", (str(tmp_path),)),
+        pytest.raises(ImproperlyConfigured, match="fonts-dejavu-core"),
+    ):
+        typeset.font_folder()

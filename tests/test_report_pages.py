@@ -1,5 +1,5 @@
 """The PDF reports as a reader gets them: every word on the page, the board report short, the tagging a screen
-reader needs, the summary's counts and changes. Rendered for real (WeasyPrint), read back with poppler and
+reader needs, the summary's counts and changes. Rendered for real (Typst), read back with poppler and
 pikepdf."""
 
 import datetime
@@ -20,7 +20,7 @@ from tests.factories import make_response, make_round, release
 from tests.pdfcheck import MM, tagging, words, words_outside
 from tests.test_report import pdf_text
 
-MARGIN_MM = 16  # report.css: @page margin 18mm 16mm 20mm
+MARGIN_MM = 16  # cjgscan/reports/typst/document.typ: page margin 16 mm at the sides
 LONG_NAMES = [
     "Bestuur en directie van de stichting",
     "Management en teamleiders",

@@ -8,7 +8,7 @@ from openpyxl import load_workbook  # type: ignore[import-untyped]
 from cjgscan.reports.models import StoredReport
 from cjgscan.workshops.models import Note, Participant, Vote, Wish, WorkshopQuestion
 from tests.base import BaseTestCase
-from tests.pdfcheck import tagging
+from tests.pdfcheck import tagging, words_outside
 from tests.stored_reports import no_rendering, run_report_tasks
 from tests.test_report import pdf_text
 from tests.test_workshops import make_workshop
@@ -66,11 +66,14 @@ class WorkshopReportTests(BaseTestCase):
         self.assertLess(agenda.index("Gezamenlijke resultaten"), agenda.index("Visie op papier"))
 
     def test_the_pdf_is_made_by_the_worker_tagged_and_complete(self) -> None:
+        long = "Een aantekening die langer is dan een regel, met een heel lang woord: " + "werksessieverslag" * 8
+        Note.objects.create(question=self.second, participant=Participant.objects.first(), text=long)  # type: ignore[misc]
         self.client.force_login(self.bob)  # a reader may ask
         with no_rendering(), self.captureOnCommitCallbacks(execute=True):
             response = self.client.post(self.url("workshop_report_pdf"))
         self.assertRedirects(response, self.url("workshop_report") + "#pdf", fetch_redirect_response=False)
-        self.assertEqual(run_report_tasks(), 1)
+        with self.assertNoLogs("cjgscan.lib.typeset", "WARNING"):  # Typst's warnings
+            self.assertEqual(run_report_tasks(), 1)
         report = StoredReport.objects.get(workshop=self.workshop, status="ready")
         with no_rendering():
             page = self.client.get(self.url("workshop_report"))
@@ -91,6 +94,10 @@ class WorkshopReportTests(BaseTestCase):
         self.assertEqual(found.language, "nl")
         self.assertEqual(found.tags.count("H1"), 1)
         self.assertIn("H3", found.tags)
+        self.assertIn("Een aantekening die langer is dan een regel", text)
+        # Typst, like the round's report: no word past the side margins (16 mm), a footer with page numbers.
+        self.assertEqual([(w.page, w.text) for w in words_outside(pdf, 16)], [])
+        self.assertIn("Pagina 2 / ", text)
         # A note added afterwards is a new version: the next request asks the worker again.
         Note.objects.create(question=self.second, participant=Participant.objects.first(), text="Nog een")  # type: ignore[misc]
         with self.captureOnCommitCallbacks(execute=True):

@@ -20,7 +20,7 @@ def render_stored(report: StoredReport) -> tuple[bytes, str]:
         assert report.workshop is not None
         workshop = report.workshop
         workshop.organisation = report.organisation
-        return workshop_report.render_pdf(workshop, report.language), workshop_report.file_name(
+        return workshop_report.render_pdf(workshop, report.language, report.requested_on), workshop_report.file_name(
             workshop, "pdf", report.language
         )
     assert report.round is not None

@@ -4,23 +4,24 @@ One context for the page, the PDF (made by the worker) and the CSV/XLSX table. N
 without the names participants chose: the report goes further than the room did.
 """
 
+import datetime
 import io
 from collections import defaultdict
 from typing import Any
 
 from django.db.models import Count, Prefetch
-from django.template.loader import render_to_string
-from django.utils import translation
+from django.template.defaultfilters import date as date_format
+from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from cjgscan.exports.tables import Table
 from cjgscan.exports.writers import CSV, XLSX, csv_chunks, write_xlsx
 from cjgscan.instruments.i18n import tr
-from cjgscan.lib.pdf import html_to_pdf
+from cjgscan.reports import typeset
 from cjgscan.workshops.models import Note, Wish, Workshop, WorkshopQuestion
 
-REPORT_CSS = "cjgscan/report.css"
 FORMATS = (CSV, XLSX)
 
 
@@ -64,13 +65,62 @@ def workshop_context(workshop: Workshop) -> dict[str, Any]:
     }
 
 
-def render_html(workshop: Workshop, language: str) -> str:
+def pdf_data(context: dict[str, Any], today: datetime.date) -> dict[str, Any]:
+    """The report as data for Typst (cjgscan/reports/typeset.py), in the active language: what the page shows."""
+    workshop, organisation = context["workshop"], context["organisation"]
+    blocks = [typeset.heading(_("Development agenda"))]
+    if context["agenda"]:
+        agenda = typeset.table(
+            _("Every development wish, the most votes first"),
+            [_("Votes"), _("Pillar"), _("Development wish")],
+            [[str(w.vote_count), f"{w.theme.number}. {tr(w.theme.title)}", w.text] for w in context["agenda"]],
+            [1, 3, 6],
+        )
+        agenda["align"] = ["end", "start", "start"]
+        blocks.append(agenda)
+    else:
+        blocks.append(typeset.paragraph(_("No development wishes were written in this werksessie.")))
+    for part in context["pillars"]:
+        pillar = part["pillar"]
+        blocks.append(typeset.heading(f"{_('Pillar')} {pillar.number}: {tr(pillar.title)}"))
+        for question in part["questions"]:
+            blocks.append(typeset.heading(f"{question.code} {question.text}" if question.code else question.text, 2))
+            notes = [
+                {"text": note.text, "sub": [other.text for other in merged]} if merged else note.text
+                for note, merged in question.report_notes
+            ]
+            blocks.append(typeset.bullets(notes) if notes else typeset.paragraph(_("No notes for this question.")))
+        if not part["questions"]:
+            blocks.append(typeset.paragraph(_("No questions of this pillar were discussed.")))
+        blocks.append(typeset.heading(_("Development wishes"), 2))
+        votes = [
+            ngettext("%(votes)s vote", "%(votes)s votes", w.vote_count) % {"votes": w.vote_count}
+            for w in part["wishes"]
+        ]
+        wishes = [f"{wish.text} ({count})" for wish, count in zip(part["wishes"], votes, strict=True)]
+        blocks.append(typeset.bullets(wishes) if wishes else typeset.paragraph(_("No wishes for this pillar.")))
+    held_on = date_format(workshop.held_on, "j F Y")
+    return typeset.document(
+        title=f"{_('Werksessie report')}: {workshop.title} · {organisation.name}",
+        author=organisation.name,
+        day=today,
+        running_title=f"{organisation.name} · {workshop.title}",
+        cover={
+            "organisation": organisation.name,
+            "title": workshop.title,
+            "kind": " · ".join(part for part in [_("Werksessie report"), held_on, tr(workshop.version.title)] if part),
+            "facts": [],
+        },
+        blocks=blocks,
+        contents=False,
+    )
+
+
+def render_pdf(workshop: Workshop, language: str, today: datetime.date | None = None) -> bytes:
+    """Typeset by Typst, tagged PDF/UA-1, dated `today` (the day it was asked for)."""
+    day = today or timezone.localdate()
     with translation.override(language):
-        return render_to_string("reports/workshop_report.html", workshop_context(workshop))
-
-
-def render_pdf(workshop: Workshop, language: str) -> bytes:
-    return html_to_pdf(render_html(workshop, language), REPORT_CSS, tagged=True)
+        return typeset.pdf(pdf_data(workshop_context(workshop), day), day)
 
 
 def table(workshop: Workshop) -> Table:
