@@ -26,6 +26,8 @@ from cjgscan.organisations import twofactor
 from tests.base import BaseTestCase
 from tests.factories import PASSWORD, make_user
 from tests.oidc_provider import Provider
+from tests.served import free_port
+from tests.test_production import DOCUMENTED, cjgscan
 from tests.test_settings_and_cli import run
 from tests.test_two_factor import code_for
 
@@ -144,6 +146,12 @@ class SignInTests(OidcTestCase):
                 self.provider.sign_in_as(self.alice.email)
                 self.provider.tamper = {tampering}
                 self.assert_refused(self.client.get(self.start(self.client)), FAILED)
+
+    def test_a_provider_that_cannot_be_reached_is_a_message_not_a_500(self) -> None:
+        self.provider.sign_in_as(self.alice.email)
+        callback = self.start(self.client)
+        with override_settings(OIDC_OP_TOKEN_ENDPOINT=f"http://127.0.0.1:{free_port()}/token", OIDC_TIMEOUT=2):
+            self.assert_refused(self.client.get(callback), FAILED)
 
     def test_a_wrong_pkce_verifier_is_refused_by_the_provider(self) -> None:
         self.provider.sign_in_as(self.alice.email)
@@ -289,3 +297,21 @@ def test_a_client_id_without_the_rest_stops_the_start(tmp_path: Path) -> None:
     result = run(["check"], tmp_path, SECRET_KEY="x" * 40, OIDC_RP_CLIENT_ID="cjgscan")
     assert result.returncode != 0
     assert "also set OIDC_RP_CLIENT_SECRET, OIDC_OP_ISSUER, OIDC_OP_AUTHORIZATION_ENDPOINT" in result.stderr
+
+
+def test_check_deploy_wants_the_provider_over_https(tmp_path: Path) -> None:
+    issuer = "https://login.microsoftonline.com/00000000-0000-0000-0000-000000000000"
+    configured = {
+        "OIDC_RP_CLIENT_ID": "cjgscan",
+        "OIDC_RP_CLIENT_SECRET": "secret",
+        "OIDC_OP_ISSUER": f"{issuer}/v2.0",
+        "OIDC_OP_AUTHORIZATION_ENDPOINT": f"{issuer}/oauth2/v2.0/authorize",
+        "OIDC_OP_TOKEN_ENDPOINT": f"{issuer}/oauth2/v2.0/token",
+        "OIDC_OP_JWKS_ENDPOINT": f"{issuer}/discovery/v2.0/keys",
+    }
+    clean = cjgscan(tmp_path, "check", "--deploy", "--fail-level", "WARNING", **DOCUMENTED, **configured)
+    assert clean.returncode == 0, clean.stdout + clean.stderr
+    configured["OIDC_OP_TOKEN_ENDPOINT"] = "http://idp.example.nl/token"
+    plain = cjgscan(tmp_path, "check", "--deploy", "--fail-level", "WARNING", **DOCUMENTED, **configured)
+    assert plain.returncode != 0
+    assert "cjgscan.organisations.W001" in plain.stderr and "OIDC_OP_TOKEN_ENDPOINT" in plain.stderr

@@ -21,6 +21,7 @@ import requests
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
+from django.core.checks import Tags, Warning, register
 from django.core.exceptions import SuspiciousOperation
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
@@ -179,3 +180,30 @@ class CallbackView(OIDCAuthenticationCallbackView):
         if multi_factor_done(claims):
             return twofactor.finish(self.request, self.user, next_url, second_factor=True)
         return twofactor.start(self.request, self.user, self.user.get_username(), next_url)
+
+
+ENDPOINTS = (
+    "OIDC_OP_ISSUER",
+    "OIDC_OP_AUTHORIZATION_ENDPOINT",
+    "OIDC_OP_TOKEN_ENDPOINT",
+    "OIDC_OP_JWKS_ENDPOINT",
+    "OIDC_OP_USER_ENDPOINT",
+)
+
+
+@register(Tags.security, deploy=True)
+def check_provider_over_https(app_configs: Any, **kwargs: Any) -> list[Warning]:
+    """`cjgscan check --deploy`: the client secret, the codes and the keys that sign tokens travel only over HTTPS."""
+    if not enabled():
+        return []
+    plain = [
+        name for name in ENDPOINTS if getattr(settings, name) and not getattr(settings, name).startswith("https://")
+    ]
+    if not plain:
+        return []
+    return [
+        Warning(
+            f"{', '.join(plain)} should be https:// addresses: the client secret, codes and signing keys go there.",
+            id="cjgscan.organisations.W001",
+        )
+    ]
