@@ -31,6 +31,8 @@ TAMPERINGS = {
     "nonce": "the ID token carries another nonce",
     "expired": "the ID token expired a minute ago",
     "no_expiry": "the ID token has no exp",
+    "audiences_without_azp": "the ID token is for us and another client, and names no authorized party (azp)",
+    "audiences_with_azp": "the ID token is for us and another client, with us as the authorized party: fine",
     "userinfo_sub": "userinfo answers about another subject",
     "denied": "the provider answers the authorization request with error=access_denied",
 }
@@ -145,6 +147,10 @@ class Provider:
         }
         if "no_expiry" in tamper:
             del claims["exp"]
+        if tamper & {"audiences_without_azp", "audiences_with_azp"}:
+            claims["aud"] = [CLIENT_ID, "another-client"]
+        if "audiences_with_azp" in tamper:
+            claims["azp"] = CLIENT_ID
         key = self.impostor_key if "signature" in tamper else self.key
         id_token = jwt.encode(claims, key, algorithm="RS256", headers={"kid": self.kid})
         access_token = secrets.token_urlsafe(24)

@@ -141,11 +141,17 @@ class SignInTests(OidcTestCase):
         self.assert_refused(self.sign_in(self.alice.email, email=None), UNVERIFIED)
 
     def test_tokens_that_do_not_check_out_are_refused(self) -> None:
-        for tampering in ("signature", "audience", "issuer", "nonce", "expired", "no_expiry", "userinfo_sub", "denied"):
+        refused = ["signature", "audience", "issuer", "nonce", "expired", "no_expiry", "audiences_without_azp"]
+        for tampering in [*refused, "userinfo_sub", "denied"]:
             with self.subTest(tampering=tampering):
                 self.provider.sign_in_as(self.alice.email)
                 self.provider.tamper = {tampering}
                 self.assert_refused(self.client.get(self.start(self.client)), FAILED)
+        # Several audiences are allowed when we are the authorized party (OpenID Connect Core 3.1.3.7).
+        self.provider.sign_in_as(self.alice.email)
+        self.provider.tamper = {"audiences_with_azp"}
+        self.client.get(self.start(self.client))
+        self.assert_signed_in_as(self.alice)
 
     def test_a_provider_that_cannot_be_reached_is_a_message_not_a_500(self) -> None:
         self.provider.sign_in_as(self.alice.email)
