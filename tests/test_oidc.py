@@ -95,6 +95,11 @@ class SignInTests(OidcTestCase):
         assert sent["code_challenge_method"] == "S256" and len(sent["state"]) >= 32 and len(sent["nonce"]) >= 32
         assert sent["redirect_uri"] == "http://testserver/inloggen/gemeente/terug/"
         assert sent["scope"] == "openid email profile"
+        # As long as a password login, and signing out is ours alone: the provider hears nothing of it.
+        assert self.client.session.get_expiry_age() == settings.SESSION_COOKIE_AGE
+        seen = len(self.provider.seen)
+        assert self.client.post(reverse("logout"))["Location"] == reverse("login")
+        assert "_auth_user_id" not in self.client.session and len(self.provider.seen) == seen
 
     def test_the_id_token_alone_is_enough_without_a_userinfo_endpoint(self) -> None:
         with override_settings(OIDC_OP_USER_ENDPOINT=""):
