@@ -142,6 +142,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
+    # Answers only the callback of a municipality's sign-in, and only when OIDC_RP_CLIENT_ID is set.
+    "cjgscan.organisations.oidc.MemberBackend",
 ]
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
@@ -167,12 +169,57 @@ AXES_CLIENT_IP_CALLABLE = "cjgscan.lib.client.client_address"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
+# A municipality's sign-in is no password guess (cjgscan.organisations.oidc).
+AXES_WHITELIST_CALLABLE = "cjgscan.organisations.oidc.not_a_password_attempt"
 # Member invitations: how many days the link to set a password works.
 MEMBER_INVITATION_DAYS = env_int("MEMBER_INVITATION_DAYS", 7)
 # Two-factor sign-in (django-otp, TOTP): the issuer shown in the authenticator app, and how long the code step may
 # take after the password.
 OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER", "cjgscan")
 TWO_FACTOR_STEP_SECONDS = 300
+
+# Sign-in for municipalities with OpenID Connect (mozilla-django-oidc), off unless OIDC_RP_CLIENT_ID is set; mapped
+# to existing members by verified e-mail address, never creating accounts (docs/deploy.md). The library reads the
+# OIDC_OP_* and OIDC_RP_* names; ours are the issuer, the button, and what counts as verified.
+OIDC_RP_CLIENT_ID = os.environ.get("OIDC_RP_CLIENT_ID", "")
+OIDC_RP_CLIENT_SECRET = os.environ.get("OIDC_RP_CLIENT_SECRET", "")
+OIDC_OP_ISSUER = os.environ.get("OIDC_OP_ISSUER", "")
+OIDC_OP_AUTHORIZATION_ENDPOINT = os.environ.get("OIDC_OP_AUTHORIZATION_ENDPOINT", "")
+OIDC_OP_TOKEN_ENDPOINT = os.environ.get("OIDC_OP_TOKEN_ENDPOINT", "")
+OIDC_OP_JWKS_ENDPOINT = os.environ.get("OIDC_OP_JWKS_ENDPOINT", "")
+OIDC_OP_USER_ENDPOINT = os.environ.get("OIDC_OP_USER_ENDPOINT", "")  # optional: the ID token's claims suffice
+OIDC_ENABLED = bool(OIDC_RP_CLIENT_ID)
+_oidc_missing = [
+    name
+    for name in (
+        "OIDC_RP_CLIENT_SECRET",
+        "OIDC_OP_ISSUER",
+        "OIDC_OP_AUTHORIZATION_ENDPOINT",
+        "OIDC_OP_TOKEN_ENDPOINT",
+        "OIDC_OP_JWKS_ENDPOINT",
+    )
+    if not globals()[name]
+]
+if OIDC_ENABLED and _oidc_missing:
+    raise ImproperlyConfigured(
+        f"OIDC_RP_CLIENT_ID is set, so also set {', '.join(_oidc_missing)} (cjgscan oidc-discover prints them)."
+    )
+OIDC_RP_SIGN_ALGO = os.environ.get("OIDC_RP_SIGN_ALGO", "RS256")
+OIDC_RP_SCOPES = os.environ.get("OIDC_RP_SCOPES", "openid email profile")
+OIDC_USE_PKCE = True
+OIDC_CREATE_USER = False
+OIDC_TIMEOUT = env_int("OIDC_TIMEOUT", 10)
+OIDC_AUTHENTICATION_CALLBACK_URL = "oidc_callback"
+# The button's text on the login page; empty: "Inloggen met je gemeente-account" (English: in English).
+OIDC_BUTTON_LABEL = os.environ.get("OIDC_BUTTON_LABEL", "")
+# Accept the e-mail claim without email_verified=true: only for an issuer whose administrators set the addresses
+# (one Entra ID tenant, never a multi-tenant or consumer issuer). email_verified=false is refused either way.
+OIDC_EMAIL_VERIFIED_BY_ISSUER = env_bool("OIDC_EMAIL_VERIFIED_BY_ISSUER", default=False)
+# amr / acr values in the ID token that mean the provider did multi-factor itself: then no code from our app is asked
+# and "two-factor required for beheerders" counts as met. Empty (the default): the same rules as after a password.
+OIDC_MFA_AMR = env_list("OIDC_MFA_AMR", [])
+OIDC_MFA_ACR = env_list("OIDC_MFA_ACR", [])
+
 # Failed respondent-link tokens per client address per ten minutes before the links answer 429.
 LINK_FAILURE_LIMIT = env_int("LINK_FAILURE_LIMIT", 20)
 # New responses through one group link per client address in 10 to 20 minutes (docs/rounds.md: why 50).

@@ -30,6 +30,7 @@ IMPORT_NAMES = {
     "django-tasks": "django_tasks",
     "django-ninja": "ninja",
     "axe-playwright-python": "axe_playwright_python",
+    "PyJWT": "jwt",
 }
 
 

@@ -143,12 +143,14 @@ def locked(request: HttpRequest, username: str) -> bool:
     return bool(AxesProxyHandler.is_locked(request, credentials={"username": username}))
 
 
-def finish(request: HttpRequest, user: Any, next_url: str) -> HttpResponse:
-    """Logged in: the account's language applies, and administrators who must have two-factor go to set it up."""
+def finish(request: HttpRequest, user: Any, next_url: str, second_factor: bool = False) -> HttpResponse:
+    """Logged in: the account's language applies, and administrators who must have two-factor go to set it up,
+    unless a second factor was already checked elsewhere (a municipality's sign-in that did it, cjgscan.organisations
+    .oidc)."""
     request.session.pop(PENDING_KEY, None)
     login(request, user, backend="django.contrib.auth.backends.ModelBackend")
     response: HttpResponse = HttpResponseRedirect(next_url)
-    if confirmed_device(user) is None and required_for(user):
+    if not second_factor and confirmed_device(user) is None and required_for(user):
         request.session[SETUP_REQUIRED_KEY] = True
         response = redirect("two_factor_setup")
     profile = Profile.objects.filter(user=user).first()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from cjgscan.organisations import views, views_account, views_install, views_members
+from cjgscan.organisations import oidc, views, views_account, views_install, views_members
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -25,6 +25,10 @@ urlpatterns = [
     path("account/tweestapsverificatie/", views_account.two_factor_setup, name="two_factor_setup"),
     path("account/tweestapsverificatie/uit/", views_account.two_factor_disable, name="two_factor_disable"),
     path("inloggen/code/", views_account.login_code, name="login_code"),
+    # Sign-in for municipalities (OpenID Connect); 404 unless configured. The second is the redirect URI to register
+    # at the provider: https://<host>/inloggen/gemeente/terug/
+    path("inloggen/gemeente/", oidc.LoginView.as_view(), name="oidc_login"),
+    path("inloggen/gemeente/terug/", oidc.CallbackView.as_view(), name="oidc_callback"),
     path("installatie/organisaties/", views_install.organisation_list, name="install_organisations"),
     path("installatie/tweestapsverificatie/", views_install.two_factor_reset, name="install_two_factor_reset"),
     path("o/<uuid:org_uuid>/huisstijl.css", views.organisation_style, name="organisation_style"),

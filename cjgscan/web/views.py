@@ -1,4 +1,5 @@
 import sys
+from typing import Any
 
 from django import forms
 from django.conf import settings
@@ -34,6 +35,11 @@ class LoginView(auth_views.LoginView):
 
         username = form.cleaned_data["username"]
         return twofactor.start(self.request, form.get_user(), username, self.get_success_url())
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        from cjgscan.organisations import oidc
+
+        return {**super().get_context_data(**kwargs), "oidc_button": oidc.button_label()}
 
 
 class PasswordResetView(auth_views.PasswordResetView):
