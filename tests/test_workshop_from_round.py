@@ -9,7 +9,9 @@ import uuid
 from typing import Any
 
 from django.apps import apps as django_apps
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
 
@@ -339,3 +341,28 @@ class OriginTests(FromRoundTestCase):
         self.assertEqual(wish_action.source, "wish")
         with translation.override("nl"):
             self.assertEqual(origin(wish_action), "werksessie 12 mei 2026, vraag P1.V1")
+
+
+class QueryCountTests(FromRoundTestCase):
+    def queries(self, workshop: Workshop, name: str) -> int:
+        self.client.get(self.url(name, workshop=workshop))  # the first request of a kind fills caches
+        with CaptureQueriesContext(connection) as captured:
+            reply = self.client.get(self.url(name, workshop=workshop))
+        self.assertEqual(reply.status_code, 200)
+        return len(captured)
+
+    def test_slides_cost_the_same_whatever_the_number_of_respondents(self) -> None:
+        bigger = make_round(self.org_a, title="Grote meting")
+        for group in list(bigger.groups.all())[:3]:
+            for n in range(9):
+                make_response(bigger, group, {"S1.K1": f"v{n % 4 + 1}", "S5.K1": "v1", "S5.K2": f"v{n % 2 + 1}"})
+        bigger.status = Round.Status.CLOSED
+        bigger.save(update_fields=["status"])
+        release(bigger, interim=False)
+        large = make_workshop(self.org_a, round=bigger, slide=1)
+        self.client.force_login(self.bob)
+        for number in range(1, len(from_round.SLIDES) + 1):
+            for workshop in (self.session, large):
+                Workshop.objects.filter(pk=workshop.pk).update(slide=number)
+            for name in ("workshop_screen_live", "workshop_screen", "workshop_present"):
+                self.assertEqual(self.queries(self.session, name), self.queries(large, name), f"slide {number}, {name}")
