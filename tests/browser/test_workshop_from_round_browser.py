@@ -47,13 +47,14 @@ def test_a_session_from_a_round_opens_with_its_results(browser, live_server) -> 
     regie.visit(f"/o/{organisation.uuid}/metingen/{round_.uuid}/")
     expect(regie.locator("#start-workshop")).to_have_text("Start een werksessie")
     regie.visit(base + "uit-meting/")
+    OUT.mkdir(parents=True, exist_ok=True)
+    regie.screenshot(path=str(OUT / "questions-from-round-1280x900.png"), full_page=True)
     assert TINY not in without_together(regie.content())
 
     regie.visit(base + "presenteren/")
     expect(regie.locator("#slides .ws-slide__title")).to_have_text(SLIDE_TITLES[0])
     screen.visit(base + "scherm/")
     expect(screen.locator("#slide-title")).to_have_text(SLIDE_TITLES[0])
-    OUT.mkdir(parents=True, exist_ok=True)
     for size in ({"width": 1920, "height": 1080}, {"width": 1280, "height": 720}):
         screen.set_viewport_size(size)
         for part in ("#slide-title", ".ws-slide__chart svg", ".ws-screen__code"):
