@@ -605,7 +605,7 @@ class AgendaTests(WorkshopTestCase):
         action = Action.objects.get()
         self.assertEqual(action.organisation, self.org_a)
         self.assertEqual(action.title, "Gezamenlijke resultaten")
-        self.assertEqual(action.source, f"wish {self.wish_many.uuid}")
+        self.assertEqual(action.source, "wish")  # the wish links to the action; its origin is put in words
         self.assertIn("Werksessie voorjaar", action.description)
         self.wish_many.refresh_from_db()
         self.assertEqual(self.wish_many.action_uuid, action.uuid)

@@ -12,6 +12,7 @@ from ninja.errors import HttpError
 from cjgscan.api.auth import get_membership, get_membership_rw, round_of
 from cjgscan.api.schemas import ActionIn, ActionOut, ActionPatch, Phase
 from cjgscan.development.models import Action
+from cjgscan.development.origin import origin, origins
 from cjgscan.development.services import create_action
 from cjgscan.instruments.models import InstrumentVersion, Item, Theme
 from cjgscan.organisations.models import Membership
@@ -19,7 +20,8 @@ from cjgscan.organisations.models import Membership
 router = Router(tags=["acties"])
 
 
-def _action(action: Action) -> dict[str, Any]:
+def _action(action: Action, words: str | None = None) -> dict[str, Any]:
+    """The action as the API gives it; `words` its origin in words when already known (origins of a list)."""
     return {
         "uuid": action.uuid,
         "round": action.round.uuid if action.round else None,
@@ -32,6 +34,7 @@ def _action(action: Action) -> dict[str, Any]:
         "due_on": action.due_on,
         "phase": action.phase,
         "source": action.source,
+        "origin": origin(action) if words is None else words,
         "created_at": action.created_at,
         "updated_at": action.updated_at,
     }
@@ -80,7 +83,9 @@ def action_list(
         actions = actions.filter(round__uuid=meting)
     if fase is not None:
         actions = actions.filter(phase=fase)
-    return [_action(a) for a in actions]
+    rows = list(actions)
+    words = origins(rows)
+    return [_action(a, words[a.pk]) for a in rows]
 
 
 @router.get("/organisaties/{org_uuid}/acties/{action_uuid}", response=ActionOut)

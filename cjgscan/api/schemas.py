@@ -106,7 +106,8 @@ class ActionOut(Schema):
     starts_on: datetime.date | None
     due_on: datetime.date | None
     phase: Phase
-    source: str
+    source: str  # a short code: wish, gap S3.K2, weak S3.K2, tip S3.T1, api (never a uuid)
+    origin: str  # where the action came from, in words: "werksessie 12 mei 2026, vraag P3.V2"
     created_at: datetime.datetime
     updated_at: datetime.datetime
 

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from cjgscan.development.check import check_action
 from cjgscan.development.forms import ActionForm, NoteForm, PhaseForm
 from cjgscan.development.models import Action, ActionNote
+from cjgscan.development.origin import origin, origins, source_words
 from cjgscan.instruments.i18n import tr
 from cjgscan.instruments.models import InstrumentVersion, Item, Theme
 from cjgscan.lib.spreadsheet import CSV_BOM, safe_row
@@ -141,6 +142,7 @@ def action_export(request: HttpRequest, org_uuid: uuid.UUID) -> HttpResponse:
     membership = get_membership(request, org_uuid)
     organisation = membership.organisation
     actions, _filters = _filtered_actions(request, organisation)
+    words = origins(actions)
     out = io.StringIO()
     out.write(CSV_BOM)
     writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
@@ -173,7 +175,7 @@ def action_export(request: HttpRequest, org_uuid: uuid.UUID) -> HttpResponse:
                     action.due_on.isoformat() if action.due_on else "",
                     action.get_phase_display(),
                     _("yes") if action.overdue else _("no"),  # type: ignore[attr-defined]
-                    action.source,
+                    words[action.pk],
                 ]
             )
         )
@@ -228,7 +230,12 @@ def action_create(request: HttpRequest, org_uuid: uuid.UUID) -> HttpResponse:
             action.save()
         messages.success(request, _("The action has been added to the plan."))
         return redirect("action_detail", org_uuid, action.uuid)
-    context = {"membership": membership, "organisation": organisation, "form": form}
+    context = {
+        "membership": membership,
+        "organisation": organisation,
+        "form": form,
+        "suggested_by": source_words(str(form["source"].value() or "")),
+    }
     return render(request, "development/action_form.html", context)
 
 
@@ -271,6 +278,7 @@ def action_detail(request: HttpRequest, org_uuid: uuid.UUID, action_uuid: uuid.U
         "notes": action.notes.select_related("author"),
         "note_form": NoteForm(initial={"noted_on": timezone.localdate()}),
         "check": check_action(action),
+        "origin": origin(action),
         "phases": Action.Phase,
         **_subject_titles(action),
     }

@@ -232,10 +232,13 @@ def do_merge_notes(question: WorkshopQuestion, note_uuids: Iterable[Any]) -> Not
     return keeper
 
 
-def do_add_wish(participant: Participant, theme: Theme, text: str) -> Wish:
+def do_add_wish(participant: Participant, theme: Theme, text: str, question: WorkshopQuestion | None = None) -> Wish:
+    """A wish for a pillar; made under a question, it keeps that question (and so its key and characteristic)."""
     _check_writable(participant.workshop)
     with transaction.atomic():
-        wish = Wish.objects.create(workshop=participant.workshop, theme=theme, participant=participant, text=text)
+        wish = Wish.objects.create(
+            workshop=participant.workshop, theme=theme, participant=participant, text=text, question=question
+        )
         touch(participant.workshop_id)
     return wish
 
@@ -346,14 +349,25 @@ def wishes_by_votes(workshop: Workshop) -> list[Wish]:
 def do_wish_to_action(wish: Wish, organisation: Organisation) -> tuple[Any, bool]:
     """Make the wish an action of the development plan, once: (the action's uuid, whether it is new)."""
     with transaction.atomic():
-        locked = Wish.objects.select_for_update().select_related("theme", "workshop").get(pk=wish.pk)
+        locked = (
+            Wish.objects.select_for_update(of=("self",))
+            .select_related("theme", "workshop__round", "question")
+            .get(pk=wish.pk)
+        )
         if locked.action_uuid is not None:
             return locked.action_uuid, False
+        question = locked.question
+        # Under a question on the round's results the action gets its key and characteristic, and the round: it
+        # falls under that key in the plan, and the plan's check compares the round with the next one.
         action = create_action(
             organisation,
             title=locked.text[:200],
             description=_action_description(locked),
-            source=f"wish {locked.uuid}",
+            theme_code=question.key_code if question is not None else "",
+            item_code=question.characteristic_code if question is not None else "",
+            round=locked.workshop.round,
+            # The wish links to the action (Wish.action_uuid); development.origin puts the origin in words.
+            source="wish",
         )
         locked.action_uuid = action.uuid
         locked.save(update_fields=["action_uuid"])

@@ -1,3 +1,4 @@
+from collections.abc import Sequence
 from typing import Any
 
 from django import forms
@@ -5,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cjgscan.instruments.i18n import tr
 from cjgscan.instruments.models import Instrument, InstrumentVersion, Theme
+from cjgscan.rounds.models import Round
 from cjgscan.workshops.models import (
     CODE_LENGTH,
     NAME_MAX_LENGTH,
@@ -58,9 +60,20 @@ class WorkshopForm(forms.ModelForm):
             "votes_per_participant": _("How many wishes each participant can vote for (1 to 20)."),
         }
 
-    def __init__(self, *args: Any, version: InstrumentVersion, **kwargs: Any) -> None:
+    round = forms.ChoiceField(
+        label=_("Start from a round"),
+        required=False,
+        help_text=_(
+            "A closed round: its results open the session on the big screen, and you can add questions on its "
+            "weakest keys and largest gaps."
+        ),
+    )
+
+    def __init__(self, *args: Any, version: InstrumentVersion, rounds: Sequence[Round] = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.version = version
+        self.rounds = {str(r.uuid): r for r in rounds}
+        self.fields["round"].choices = [("", _("No round")), *((key, r.title) for key, r in self.rounds.items())]  # type: ignore[attr-defined]
         self.themes = list(version.themes.order_by("number").prefetch_related("items"))
         self.items = {item.code: item for theme in self.themes for item in theme.items.all()}
         self.fields["pillars"].choices = [(t.code, f"{t.number}. {tr(t.title)}") for t in self.themes]  # type: ignore[attr-defined]
@@ -93,6 +106,11 @@ class WorkshopForm(forms.ModelForm):
         if not data["pillar_objects"] and not data["item_objects"]:
             raise forms.ValidationError(_("Choose at least one pillar or question."))
         return data
+
+    def round_fields(self) -> dict[str, Any]:
+        """The chosen round, and its first opening slide on the big screen; nothing without a round."""
+        chosen = self.rounds.get(self.cleaned_data.get("round") or "")
+        return {"round": chosen, "slide": 1} if chosen is not None else {}
 
 
 class OwnQuestionForm(forms.Form):
@@ -185,3 +203,18 @@ class WishForm(forms.Form):
 
     def clean_pillar(self) -> Theme:
         return self.pillars[self.cleaned_data["pillar"]]
+
+
+class QuestionWishForm(forms.Form):
+    """A wish made under a question: its pillar is the question's. Its own prefix: the page has a note form too."""
+
+    prefix = "wish"
+
+    text = forms.CharField(
+        label=_("Development wish on this question"),
+        max_length=WISH_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": _("Type your wish.")},
+    )
+
+    clean_text = WishForm.clean_text

@@ -21,7 +21,7 @@ from django.views.decorators.http import require_GET, require_POST
 from cjgscan.organisations.access import get_membership
 from cjgscan.organisations.models import Membership
 from cjgscan.rounds.paper import qr_svg_inline, without_scheme
-from cjgscan.workshops import actions
+from cjgscan.workshops import actions, from_round
 from cjgscan.workshops.access import get_workshop, workshop_of
 from cjgscan.workshops.models import Note, Workshop, WorkshopQuestion
 from cjgscan.workshops.views import ERRORS, _context, _question_of, join_url
@@ -29,6 +29,8 @@ from cjgscan.workshops.views import ERRORS, _context, _question_of, join_url
 # Timer lengths the regie offers, and what "more time" adds.
 TIMER_CHOICES = (60, 120, 180, 300, 600)
 EXTRA_SECONDS = 60
+SCREEN_LIVE = "workshops/_screen_live.html"
+SLIDE_LIVE = "workshops/_slide_live.html"
 
 
 def poll_etag(revision: int) -> str:
@@ -103,9 +105,12 @@ def workshop_screen(request: HttpRequest, org_uuid: uuid.UUID, workshop_uuid: uu
     """The big screen: full-screen, no menu; the question in large type, the join address, QR code and code."""
     membership, workshop = get_workshop(request, org_uuid, workshop_uuid)
     url = join_url(request)
+    slide = from_round.slide_context(workshop)
     context = _context(
         membership,
         workshop,
+        slide=slide,
+        live_template=SCREEN_LIVE if slide is None else SLIDE_LIVE,
         # host and path apart, so that a narrow column breaks the address between them rather than in a word
         join_address=without_scheme(url).partition("/")[::2],
         qr_svg=qr_svg_inline(f"{url}?code={workshop.code}", _("QR code to join the work session"), scale=0),
@@ -123,8 +128,10 @@ def _fragment(
     if (unchanged := not_modified(request, etag)) is not None:
         return unchanged
     workshop = workshop_of(membership, workshop_uuid)
-    context = _context(membership, workshop, **screen_context(workshop, facilitator=facilitator))
-    return with_etag(render(request, template, context), poll_etag(workshop.revision))
+    # The big screen shows the round's opening slide instead of the question while the facilitator is on one.
+    slide = None if facilitator else from_round.slide_context(workshop)
+    context = _context(membership, workshop, slide=slide, **screen_context(workshop, facilitator=facilitator))
+    return with_etag(render(request, template if slide is None else SLIDE_LIVE, context), poll_etag(workshop.revision))
 
 
 @login_required
@@ -132,7 +139,7 @@ def _fragment(
 @never_cache
 def workshop_screen_live(request: HttpRequest, org_uuid: uuid.UUID, workshop_uuid: uuid.UUID) -> HttpResponse:
     """The big screen's poll."""
-    return _fragment(request, org_uuid, workshop_uuid, "workshops/_screen_live.html", facilitator=False)
+    return _fragment(request, org_uuid, workshop_uuid, SCREEN_LIVE, facilitator=False)
 
 
 @login_required
@@ -160,6 +167,7 @@ def workshop_present(request: HttpRequest, org_uuid: uuid.UUID, workshop_uuid: u
         position=(current or 0) + 1,
         join_url=join_url(request),
         timer_choices=[(seconds, seconds // 60) for seconds in TIMER_CHOICES],
+        slides=from_round.regie_slides(workshop),
         etag=poll_etag(workshop.revision),
         **screen_context(workshop, facilitator=True),
     )

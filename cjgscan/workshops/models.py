@@ -20,6 +20,7 @@ from cjgscan.instruments.i18n import tr
 from cjgscan.instruments.models import InstrumentVersion, Item, Theme
 from cjgscan.lib.tokens import keyed_hash
 from cjgscan.organisations.models import Organisation
+from cjgscan.rounds.models import Round
 
 # No 0/O, 1/I/L, 2/Z, 5/S, 8/B: easy to read aloud and to type on a phone. 25^6 ≈ 244 million codes.
 CODE_ALPHABET = "34679ACDEFGHJKMNPQRTUVWXY"
@@ -76,6 +77,13 @@ class Workshop(models.Model):
     # "nothing changed" (304) after one indexed lookup.
     revision = models.PositiveIntegerField(default=0)
     pillars = models.ManyToManyField(Theme, related_name="workshops")
+    # The closed round the session starts from: its released results are the opening slides, its weakest keys and
+    # largest gaps become questions, and actions from the session are measured against it (the plan's check).
+    round = models.ForeignKey(
+        Round, models.SET_NULL, null=True, blank=True, related_name="workshops", verbose_name=_("round")
+    )
+    # Which opening slide of the round's results the big screen shows (1, 2, …); 0: the current question.
+    slide = models.PositiveSmallIntegerField(default=0)
     current_question = models.ForeignKey("WorkshopQuestion", models.SET_NULL, null=True, blank=True, related_name="+")
     created = models.DateTimeField(auto_now_add=True)
 
@@ -123,6 +131,11 @@ class WorkshopQuestion(models.Model):
     theme = models.ForeignKey(Theme, models.PROTECT, related_name="+")
     item = models.ForeignKey(Item, models.PROTECT, null=True, blank=True, related_name="+")
     own_text = models.CharField(max_length=QUESTION_MAX_LENGTH, blank=True)
+    # A question made from the round's results: its text in every language ({"nl": …, "en": …}; own_text holds the
+    # Dutch) and the stable codes of the key and characteristic it is about, which its wishes' actions carry.
+    suggested_text = models.JSONField(default=dict, blank=True)
+    key_code = models.CharField(max_length=20, blank=True)
+    characteristic_code = models.CharField(max_length=20, blank=True)
     position = models.PositiveIntegerField()
     # Write first, then reveal: the notes stay off the big screen (only their number shows) until revealed.
     notes_hidden = models.BooleanField(default=False)
@@ -144,11 +157,16 @@ class WorkshopQuestion(models.Model):
 
     @property
     def text(self) -> str:
-        return tr(self.item.text) if self.item is not None else self.own_text
+        if self.item is not None:
+            return tr(self.item.text)
+        return tr(self.suggested_text) if self.suggested_text else self.own_text
 
     @property
     def code(self) -> str:
-        return self.item.code if self.item is not None else ""
+        """P3.V2 for a guiding question, S3.K2 or S3 for a question on the round's results, "" for an own one."""
+        if self.item is not None:
+            return self.item.code
+        return self.characteristic_code or self.key_code
 
     @property
     def notes_visible(self) -> bool:
@@ -224,6 +242,8 @@ class Wish(models.Model):
     workshop = models.ForeignKey(Workshop, models.CASCADE, related_name="wishes")
     theme = models.ForeignKey(Theme, models.PROTECT, related_name="+")
     participant = models.ForeignKey(Participant, models.SET_NULL, null=True, blank=True, related_name="wishes")
+    # The question the wish was made under, if any: its key and characteristic go with the wish into the plan.
+    question = models.ForeignKey(WorkshopQuestion, models.SET_NULL, null=True, blank=True, related_name="wishes")
     text = models.CharField(max_length=WISH_MAX_LENGTH)
     # The action made from this wish in the development plan (cjgscan.development), once there is one.
     action_uuid = models.UUIDField(null=True, blank=True)

@@ -27,7 +27,7 @@ from cjgscan.lib.client import client_address
 from cjgscan.lib.joined import JoinedSelect
 from cjgscan.limits import counters
 from cjgscan.workshops import actions
-from cjgscan.workshops.forms import JoinForm, NoteForm, WishForm
+from cjgscan.workshops.forms import JoinForm, NoteForm, QuestionWishForm, WishForm
 from cjgscan.workshops.live import countdown_text, not_modified, poll_etag, with_etag
 from cjgscan.workshops.models import JOIN_FAILURES, Note, Participant, Vote, Wish, Workshop
 from cjgscan.workshops.views import ERRORS
@@ -251,12 +251,35 @@ def question(request: HttpRequest, participant: Participant, question_uuid: uuid
         participant,
         question=found,
         form=form,
+        wish_form=QuestionWishForm(),
+        can_wish=workshop.is_open and workshop.voting_open,
         notes=notes,
         input_open=workshop.is_open and found.accepts_input(),
         added=request.GET.get("toegevoegd") == "1",
         moderated=workshop.moderate_notes,
     )
     return render(request, "workshops/participant_question.html", context, status=status)
+
+
+@with_participant
+@require_POST
+def question_wish(request: HttpRequest, participant: Participant, question_uuid: uuid.UUID) -> HttpResponse:
+    """A development wish made under a question: it belongs to the question's pillar and keeps the question."""
+    workshop = participant.workshop
+    found = workshop.questions.select_related("theme").filter(uuid=question_uuid).first()
+    if found is None:
+        return message(request, _("Question not found"), _("This question is not part of the session."), 404)
+    back = reverse("participant_question", args=[workshop.uuid, found.uuid])
+    form = QuestionWishForm(request.POST)
+    if not form.is_valid():
+        return message(request, _("That did not work"), _("Type your wish."), 400)
+    if not workshop.voting_open:
+        return _refuse(request, actions.WorkshopError("voting closed"), back)
+    try:
+        actions.do_add_wish(participant, found.theme, form.cleaned_data["text"], question=found)
+    except actions.WorkshopError as error:
+        return _refuse(request, error, back)
+    return redirect(reverse("participant_wishes", args=[workshop.uuid]) + "#wensen")
 
 
 @with_participant

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from cjgscan.workshops import live, participant, views
+from cjgscan.workshops import live, participant, views, views_round
 
 ORG = "o/<uuid:org_uuid>/werksessies/"
 WORKSHOP = ORG + "<uuid:workshop_uuid>/"
@@ -31,6 +31,9 @@ urlpatterns = [
         for action in live.MODERATION
     ),
     path(WORKSHOP + "presenteren/vraag/", views.workshop_move, name="workshop_move"),
+    # A session started from a round: its questions on the round's results, the opening slides.
+    path(WORKSHOP + "uit-meting/", views_round.workshop_from_round, name="workshop_from_round"),
+    path(WORKSHOP + "presenteren/dia/", views_round.workshop_slide, name="workshop_slide"),
     path(WORKSHOP + "vragen/<uuid:question_uuid>/samenvoegen/", views.workshop_merge, name="workshop_merge"),
     *(
         path(
@@ -51,6 +54,7 @@ urlpatterns = [
     path(
         PARTICIPANT + "notitie/<uuid:note_uuid>/verwijderen/", participant.note_delete, name="participant_note_delete"
     ),
+    path(PARTICIPANT + "vraag/<uuid:question_uuid>/wens/", participant.question_wish, name="participant_question_wish"),
     path(PARTICIPANT + "nu/", participant.now, name="participant_now"),
     path(PARTICIPANT + "wensen/", participant.wishes, name="participant_wishes"),
     path(PARTICIPANT + "wensen/<uuid:wish_uuid>/wijzigen/", participant.wish_edit, name="participant_wish_edit"),

@@ -19,6 +19,7 @@ from cjgscan.organisations.models import Membership
 from cjgscan.workshops import actions
 from cjgscan.workshops.access import get_workshop
 from cjgscan.workshops.forms import OwnQuestionForm, WorkshopForm, dialogue_version
+from cjgscan.workshops.from_round import rounds_to_start_from
 from cjgscan.workshops.models import JOIN_FAILURES, Note, Wish, Workshop, WorkshopQuestion
 
 ERRORS = {
@@ -68,7 +69,10 @@ def workshop_create(request: HttpRequest, org_uuid: uuid.UUID) -> HttpResponse:
     if version is None:
         messages.error(request, _("The five pillars instrument has not been loaded yet; ask the administrator."))
         return redirect("workshop_list", org_uuid)
-    form = WorkshopForm(request.POST or None, version=version)
+    rounds = list(rounds_to_start_from(membership.organisation))
+    form = WorkshopForm(
+        request.POST or None, version=version, rounds=rounds, initial={"round": request.GET.get("round", "")[:40]}
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         workshop = actions.do_create_workshop(
@@ -77,8 +81,11 @@ def workshop_create(request: HttpRequest, org_uuid: uuid.UUID) -> HttpResponse:
             data["pillar_objects"],
             data["item_objects"],
             **{name: data[name] for name in WorkshopForm.Meta.fields},
+            **form.round_fields(),
         )
         messages.success(request, _("The work session has been created. Participants join with its code."))
+        if workshop.round_id is not None:
+            return redirect("workshop_from_round", org_uuid, workshop.uuid)
         return redirect("workshop_detail", org_uuid, workshop.uuid)
     return render(request, "workshops/workshop_form.html", _context(membership, form=form, version=version))
 

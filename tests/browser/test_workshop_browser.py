@@ -157,10 +157,12 @@ def test_notes_and_votes_reach_the_big_screen_without_a_reload(browser, live_ser
     submit_form(screen, f"/wensen/{wish.uuid}/actie/")
     screen.check_accessibility()
     action = Action.objects.get()
-    assert action.source == f"wish {wish.uuid}"
+    assert action.source == "wish"  # the wish links to the action; the page says where it came from in words
     screen.locator(f"a[href='/o/{organisation.uuid}/acties/{action.uuid}/']").click()
     screen.check_accessibility()
     expect(screen.locator("h1")).to_contain_text("Gedeelde resultaten meten")
+    expect(screen.locator("main")).to_contain_text("werksessie ")
+    assert str(wish.uuid) not in screen.content()
 
     assert re.search(r"/acties/", screen.url)
     assert screen.console_errors == [], screen.console_errors
