@@ -1,16 +1,14 @@
 from typing import Any
 
 from django import template
-from django.utils.translation import gettext_lazy as _
 
 from cjgscan.lib import numbers
 from cjgscan.lib.numbers import signed
+from cjgscan.presentation.words import CONSENSUS
 
 __all__ = ["number", "signed", "percent", "percent_share", "CONSENSUS"]
 
 register = template.Library()
-
-CONSENSUS = {"agree": _("agree"), "mixed": _("mixed"), "divided": _("divided")}
 
 
 @register.filter
