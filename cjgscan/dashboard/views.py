@@ -1,4 +1,4 @@
-"""Results of a round on screen: overview and one page per key. Figures come from
+"""Results of a round on screen: overview, one page per key and their charts as files. Figures come from
 cjgscan.analysis, what the pages show of them from cjgscan.presentation."""
 
 import uuid
@@ -14,7 +14,14 @@ from django.views.decorators.http import require_GET, require_POST
 from cjgscan.analysis.release import NOTHING_NEW
 from cjgscan.analysis.released import do_release
 from cjgscan.analysis.results import GROUPS, PROFESSIONS, RoundResults, round_results
-from cjgscan.presentation.results import key_context, overview_context
+from cjgscan.presentation.downloads import chart_response
+from cjgscan.presentation.results import (
+    answer_labels,
+    distribution_figure,
+    key_context,
+    overview_context,
+    round_figure,
+)
 from cjgscan.rounds.access import get_round, get_round_rw
 from cjgscan.rounds.models import Round
 
@@ -60,6 +67,31 @@ def key_detail(request: HttpRequest, org_uuid: uuid.UUID, round_uuid: uuid.UUID,
     if results.visible:
         context.update(key_context(results, theme))
     return render(request, "dashboard/key_detail.html", context)
+
+
+@login_required
+@require_GET
+def round_chart(request: HttpRequest, org_uuid: uuid.UUID, round_uuid: uuid.UUID, chart: str, fmt: str) -> HttpResponse:
+    """A chart of the overview as SVG, PNG or CSV: the page's figures, nothing the page does not show."""
+    _membership, results, _dimension = _results(request, org_uuid, round_uuid)
+    found = round_figure(results, chart) if results.visible else None
+    if found is None:
+        raise Http404
+    return chart_response(found, fmt, results.round.title)
+
+
+@login_required
+@require_GET
+def item_chart(
+    request: HttpRequest, org_uuid: uuid.UUID, round_uuid: uuid.UUID, code: str, item_code: str, fmt: str
+) -> HttpResponse:
+    """The answers to one characteristic, as on its key's page, as SVG, PNG or CSV."""
+    _membership, results, _dimension = _results(request, org_uuid, round_uuid)
+    theme = next((t for t in results.themes if t.code == code), None)
+    item = next((i for i in theme.items.all() if i.code == item_code), None) if theme else None
+    if item is None or not results.visible:
+        raise Http404
+    return chart_response(distribution_figure(results, item, answer_labels(results)), fmt, results.round.title)
 
 
 @login_required
