@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "cjgscan.instruments",
     "cjgscan.organisations",
     "cjgscan.rounds",
+    "cjgscan.presentation",
     "cjgscan.dashboard",
     "cjgscan.exports",
     "cjgscan.development",

@@ -7,7 +7,7 @@ import pytest
 from django.utils import translation
 from django.utils.safestring import SafeString
 
-from cjgscan.reports.charts import distribution_bar, format_number, heatmap, radar_chart, score_bars
+from cjgscan.presentation.charts import distribution_bar, format_number, heatmap, radar_chart, score_bars
 
 NS = "{http://www.w3.org/2000/svg}"
 EVIL = '<script>alert(1)</script> & "x"'

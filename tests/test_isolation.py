@@ -125,6 +125,8 @@ FILLERS: dict[str, Callable[[World], Any]] = {
     "code": lambda world: "S1",
     "slug": lambda world: "zeven-sleutels",
     "fmt": lambda world: "csv",
+    "chart": lambda world: "radar",
+    "item_code": lambda world: "S1.K1",
 }
 
 

@@ -5,7 +5,7 @@ from collections.abc import Iterator
 import pytest
 from django.utils import translation
 
-from cjgscan.reports.trend_chart import _spread, line_chart
+from cjgscan.presentation.trend_chart import _spread, line_chart
 from tests.test_charts import EVIL, NS, parse, texts
 
 ROUNDS = ["Voorjaar 2025", "Najaar 2025", "Voorjaar 2026"]

@@ -1,4 +1,5 @@
-"""Results of a round on screen: overview and one page per key. Figures come from cjgscan.analysis only."""
+"""Results of a round on screen: overview, one page per key and their charts as files. Figures come from
+cjgscan.analysis, what the pages show of them from cjgscan.presentation."""
 
 import uuid
 from typing import Any
@@ -7,100 +8,28 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from cjgscan.analysis.discuss import GAP_THRESHOLD
-from cjgscan.analysis.discuss_results import discussion
 from cjgscan.analysis.release import NOTHING_NEW
 from cjgscan.analysis.released import do_release
-from cjgscan.analysis.results import ALL, GROUPS, PROFESSIONS, RoundResults, round_results
-from cjgscan.analysis.stats import Score
-from cjgscan.dashboard.views_trend import benchmark_context
-from cjgscan.instruments.i18n import tr
-from cjgscan.instruments.models import Theme
-from cjgscan.lib.numbers import number
-from cjgscan.reports import charts
+from cjgscan.analysis.results import GROUPS, PROFESSIONS, RoundResults, round_results
+from cjgscan.presentation.downloads import chart_response
+from cjgscan.presentation.results import (
+    answer_labels,
+    distribution_figure,
+    key_context,
+    overview_context,
+    round_figure,
+)
 from cjgscan.rounds.access import get_round, get_round_rw
 from cjgscan.rounds.models import Round
-
-LOW_SCORE_PERCENT = 50  # below this, a key's page shows the instrument's tips
 
 
 def _results(request: HttpRequest, org_uuid: uuid.UUID, round_uuid: uuid.UUID) -> tuple[Any, RoundResults, str]:
     membership, round_ = get_round(request, org_uuid, round_uuid)
     dimension = PROFESSIONS if request.GET.get("per") == "beroep" and round_.ask_profession else GROUPS
     return membership, round_results(round_, dimension), dimension
-
-
-def _scale_bounds(results: RoundResults) -> dict[str, Any]:
-    return {"scale_min": 1, "scale_max": results.points}
-
-
-def overview_summary(results: RoundResults) -> str:
-    """The radar in words."""
-    overall = results.overall.get(ALL)
-    scored = [(t, results.keys[t.pk][ALL]) for t in results.themes if results.keys[t.pk][ALL].mean is not None]
-    if overall is None or overall.mean is None or not scored:
-        return _("There are no scores yet.")
-    best = max(scored, key=lambda pair: pair[1].mean or 0)
-    worst = min(scored, key=lambda pair: pair[1].mean or 0)
-    return _(
-        "On average the keys score %(mean)s on a scale of 1 to %(points)s (%(percent)s%%). Strongest key: "
-        "%(best)s (%(best_mean)s); weakest: %(worst)s (%(worst_mean)s)."
-    ) % {
-        "mean": number(overall.mean),
-        "points": results.points,
-        "percent": number(overall.percent, 0),
-        "best": tr(best[0].title),
-        "best_mean": number(best[1].mean),
-        "worst": tr(worst[0].title),
-        "worst_mean": number(worst[1].mean),
-    }
-
-
-def radar(results: RoundResults, description: str) -> SafeString:
-    """The keys' scores per column as a spider chart (the page and the PDF report)."""
-    return charts.radar_chart(
-        [f"{t.number}. {tr(t.title)}" for t in results.themes],
-        [(c.label, [results.keys[t.pk][c.key].mean for t in results.themes]) for c in results.columns],
-        **_scale_bounds(results),
-        title=_("Scores per key"),
-        description=description,
-        id_prefix="radar",
-        empty_text=_("No data"),
-    )
-
-
-def item_rows(results: RoundResults, theme: Theme, legend: bool = True) -> list[dict[str, Any]]:
-    """Per characteristic of a key: its figures for everyone, per column, and its answers as a bar (the PDF
-    report draws the bars without a legend each, under one legend per key)."""
-    labels = {o.value: tr(o.label) for o in results.round.scale.options.all() if o.value is not None}
-    items = []
-    for item in theme.items.all():
-        summary = results.items[item.pk][ALL]
-        counts = [(labels[v], summary.distribution.get(v, 0)) for v in sorted(labels)]
-        counts += [(_("Don't know"), summary.dont_know), (_("Not applicable"), summary.not_applicable)]
-        items.append(
-            {
-                "item": item,
-                "summary": summary,
-                "by_column": [results.items[item.pk][c.key] for c in results.columns],
-                "counts": counts,
-                "bar": charts.distribution_bar(
-                    item.code,
-                    counts,
-                    title=_("Answers to %(code)s") % {"code": item.code},
-                    description=", ".join(f"{label}: {n}" for label, n in counts),
-                    id_prefix=f"dist-{item.code}",
-                    neutral=2,
-                    empty_text=_("No answers"),
-                    legend=legend,
-                ),
-            }
-        )
-    return items
 
 
 @login_required
@@ -115,49 +44,7 @@ def overview(request: HttpRequest, org_uuid: uuid.UUID, round_uuid: uuid.UUID) -
         "dimension": dimension,
     }
     if results.visible:
-        key_rows = []
-        for t in results.themes:
-            scores = [results.keys[t.pk][c.key] for c in results.columns]
-            key_rows.append((t, scores, list(zip(results.columns, scores, strict=True))))
-        summary = overview_summary(results)
-        discussed = discussion(results)
-        subjects: dict[str, Any] = {t.code: t for t in results.themes} | {i.code: i for i in results.all_items()}
-        spreads = [s for s in discussed.item_spreads + discussed.key_spreads if s.difference >= GAP_THRESHOLD - 1e-9]
-        spreads.sort(key=lambda s: -s.difference)  # stable: characteristics before keys of the same width
-        context.update(
-            key_rows=key_rows,
-            summary=summary,
-            at_a_glance=discussed.summary,
-            overall=results.overall[ALL],
-            subjects=subjects,
-            topics=[
-                (
-                    topic,
-                    subjects[topic.spread.code if topic.spread else topic.key_code],
-                    subjects[topic.key_code],
-                    "gap" if topic.spread else "weak",
-                )
-                for topic in discussed.topics
-            ],
-            widest=(discussed.summary.widest, subjects.get(getattr(discussed.summary.widest, "code", ""))),
-            together=[c.label for c in results.group_columns if c.together],
-            spreads=[(s, subjects[s.code]) for s in spreads],
-            radar=radar(results, summary),
-            heatmap=charts.heatmap(
-                [f"{i.code} {tr(i.text)}" for i in results.all_items()],
-                [c.label for c in results.columns],
-                [[results.items[i.pk][c.key].mean for c in results.columns] for i in results.all_items()],
-                **_scale_bounds(results),
-                title=_("Every characteristic per group"),
-                description=_("The mean score of each characteristic (rows) for each group (columns)."),
-                id_prefix="heatmap",
-                empty_text=_("No data"),
-            ),
-            strengths=results.strengths(),
-            improvements=results.improvements(),
-            priorities=results.priorities(),
-            **benchmark_context(results),
-        )
+        context.update(overview_context(results))
     return render(request, "dashboard/overview.html", context)
 
 
@@ -178,18 +65,33 @@ def key_detail(request: HttpRequest, org_uuid: uuid.UUID, round_uuid: uuid.UUID,
         "themes": results.themes,
     }
     if results.visible:
-        items = item_rows(results, theme)
-        key_score: Score = results.keys[theme.pk][ALL]
-        context.update(
-            items=items,
-            key_scores=[(c, results.keys[theme.pk][c.key]) for c in results.columns],
-            key_score=key_score,
-            gaps=[g for g in results.gaps() if getattr(g.subject, "theme_id", g.subject.pk) == theme.pk],
-            comments=results.comments.get(theme.pk, []),
-            show_tips=key_score.percent is not None and key_score.percent < LOW_SCORE_PERCENT,
-            tips=theme.tips.all(),
-        )
+        context.update(key_context(results, theme))
     return render(request, "dashboard/key_detail.html", context)
+
+
+@login_required
+@require_GET
+def round_chart(request: HttpRequest, org_uuid: uuid.UUID, round_uuid: uuid.UUID, chart: str, fmt: str) -> HttpResponse:
+    """A chart of the overview as SVG, PNG or CSV: the page's figures, nothing the page does not show."""
+    _membership, results, _dimension = _results(request, org_uuid, round_uuid)
+    found = round_figure(results, chart) if results.visible else None
+    if found is None:
+        raise Http404
+    return chart_response(found, fmt, results.round.title)
+
+
+@login_required
+@require_GET
+def item_chart(
+    request: HttpRequest, org_uuid: uuid.UUID, round_uuid: uuid.UUID, code: str, item_code: str, fmt: str
+) -> HttpResponse:
+    """The answers to one characteristic, as on its key's page, as SVG, PNG or CSV."""
+    _membership, results, _dimension = _results(request, org_uuid, round_uuid)
+    theme = next((t for t in results.themes if t.code == code), None)
+    item = next((i for i in theme.items.all() if i.code == item_code), None) if theme else None
+    if item is None or not results.visible:
+        raise Http404
+    return chart_response(distribution_figure(results, item, answer_labels(results)), fmt, results.round.title)
 
 
 @login_required

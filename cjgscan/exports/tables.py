@@ -21,8 +21,8 @@ from django.utils.translation import gettext as _
 
 from cjgscan.analysis.released import ReleasedView, profession_key, released_view
 from cjgscan.analysis.results import RoundResults, round_results
-from cjgscan.dashboard.templatetags.results import CONSENSUS
 from cjgscan.instruments.i18n import tr
+from cjgscan.presentation.words import CONSENSUS
 from cjgscan.rounds.models import Answer, Round, ThemeAnswer
 
 FIGURES = "cijfers"

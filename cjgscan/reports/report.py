@@ -16,12 +16,13 @@ from django.utils.translation import gettext as _
 
 from cjgscan.analysis.discuss_results import discussion
 from cjgscan.analysis.results import ALL, GROUPS, RoundResults, round_results
-from cjgscan.dashboard.views import LOW_SCORE_PERCENT, item_rows, overview_summary, radar
 from cjgscan.development.models import Action, AgreedScore
 from cjgscan.instruments.i18n import tr
 from cjgscan.instruments.models import Tip
 from cjgscan.lib.numbers import number
-from cjgscan.reports import charts, summary
+from cjgscan.presentation import charts
+from cjgscan.presentation.results import LOW_SCORE_PERCENT, item_rows, overview_summary, radar
+from cjgscan.reports import summary
 from cjgscan.reports.typeset import report_pdf
 from cjgscan.rounds.models import Round
 

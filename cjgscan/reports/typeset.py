@@ -17,7 +17,7 @@ from django.utils.html import strip_tags
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from cjgscan.dashboard.templatetags.results import consensus_label
+from cjgscan.presentation.templatetags.results import consensus_label
 from cjgscan.instruments.i18n import tr
 from cjgscan.lib.numbers import number, percent, percent_share
 from cjgscan.lib.typeset import typeset
@@ -50,7 +50,7 @@ def table(caption: str, header: list[Any], rows: list[list[Any]], columns: list[
 
 
 def chart(svg: Any, width: int = 100) -> Block:
-    """An SVG chart of `cjgscan.reports.charts`, `width` in percent of the text; its title is its alternative
+    """An SVG chart of `cjgscan.presentation.charts`, `width` in percent of the text; its title is its alternative
     text. The charts name web fonts; the PDF draws them in the report's font, which every machine has."""
     markup = str(svg)
     found = SVG_TITLE.search(markup)

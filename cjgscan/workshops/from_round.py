@@ -24,7 +24,7 @@ from cjgscan.instruments.i18n import CONTENT_LANGUAGES, tr
 from cjgscan.instruments.models import Instrument, Theme
 from cjgscan.lib.numbers import number
 from cjgscan.organisations.models import Organisation
-from cjgscan.reports import charts
+from cjgscan.presentation import charts
 from cjgscan.rounds.models import Round
 from cjgscan.workshops.actions import touch
 from cjgscan.workshops.models import QUESTION_MAX_LENGTH, Workshop, WorkshopQuestion

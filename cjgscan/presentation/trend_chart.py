@@ -8,7 +8,7 @@ from collections.abc import Sequence
 
 from django.utils.safestring import SafeString
 
-from cjgscan.reports.charts import (
+from cjgscan.presentation.charts import (
     COLOURS,
     EMPTY,
     GRID,
