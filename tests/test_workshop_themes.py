@@ -5,15 +5,21 @@ of the question's pillar with one click, and participants vote for it; the repor
 import io
 from typing import Any
 
+import pytest
+from django.db import connection
 from django.test import Client
 from django.urls import reverse
 from openpyxl import load_workbook  # type: ignore[import-untyped]
 
+from cjgscan.organisations.models import Role
 from cjgscan.workshops import actions, themes
 from cjgscan.workshops.models import Note, NoteGroup, Vote, Wish
+from tests.factories import load_builtin_instruments, make_membership, make_organisation, make_user
+from tests.parallel import in_parallel
 from tests.stored_reports import no_rendering
 from tests.test_workshop_live import LiveTestCase
-from tests.test_workshops import join, nl
+from tests.test_workshops import join, make_workshop, nl
+from tests.tools import skip_on_database
 
 
 class ThemeTestCase(LiveTestCase):
@@ -309,7 +315,7 @@ class ThemeToWishTests(ThemeTestCase):
         self.client.post(self.theme_url("opheffen", group))
         self.assertEqual(Wish.objects.get().votes.count(), 1)
 
-    def test_two_clicks_at_once_make_one_wish(self) -> None:
+    def test_a_second_click_makes_no_second_wish(self) -> None:
         self.make("Samenwerking", self.samen)
         group = NoteGroup.objects.get()
         first, created = themes.do_theme_to_wish(group)
@@ -346,3 +352,27 @@ class ReportByThemeTests(ThemeTestCase):
         made = workshop_fingerprint(self.workshop, "nl")
         self.client.post(self.theme_url("hernoemen", NoteGroup.objects.get()), {"name": "Partners"})
         self.assertEqual(len({before, made, workshop_fingerprint(self.workshop, "nl")}), 3)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_parallel_clicks_on_make_it_a_wish_make_one_wish() -> None:
+    if connection.vendor != "postgresql":
+        skip_on_database("concurrency is tested on PostgreSQL (CI runs the suite with DATABASE_URL too)")
+    load_builtin_instruments()
+    organisation = make_organisation()
+    facilitator = make_user("Fenna")
+    make_membership(facilitator, organisation, Role.COORDINATOR)
+    workshop = make_workshop(organisation)
+    question = actions.ordered_questions(workshop)[0]
+    note = actions.do_add_note(actions.do_join(workshop, "Sanne")[0], question, "Samen met de scholen")
+    group = themes.do_make_theme(question, [note.uuid], "Scholen")
+    url = reverse("workshop_theme_wens", args=[organisation.uuid, workshop.uuid, group.uuid])
+    clients = []
+    for _ in range(4):
+        client = Client()
+        client.force_login(facilitator)
+        clients.append(client)
+    statuses = in_parallel([lambda c=c: c.post(url, {"text": ""}).status_code for c in clients])
+    assert statuses == [302] * 4, statuses
+    assert Wish.objects.filter(workshop=workshop).count() == 1
+    assert NoteGroup.objects.get(pk=group.pk).wish == Wish.objects.get()

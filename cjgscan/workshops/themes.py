@@ -108,9 +108,9 @@ def do_theme_to_wish(group: NoteGroup, text: str = "") -> tuple[Wish, bool]:
     """
     _check_open(group.question)
     with transaction.atomic():
-        locked = NoteGroup.objects.select_for_update().select_related("question", "wish").get(pk=group.pk)
-        if locked.wish is not None:
-            return locked.wish, False
+        locked = NoteGroup.objects.select_for_update(of=("self",)).select_related("question").get(pk=group.pk)
+        if locked.wish_id is not None:
+            return Wish.objects.get(pk=locked.wish_id), False
         wish = Wish.objects.create(
             workshop_id=locked.question.workshop_id, theme_id=locked.question.theme_id, text=_wish_text(text, locked)
         )
