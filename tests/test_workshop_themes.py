@@ -13,7 +13,7 @@ from openpyxl import load_workbook  # type: ignore[import-untyped]
 
 from cjgscan.organisations.models import Role
 from cjgscan.workshops import actions, themes
-from cjgscan.workshops.models import Note, NoteGroup, Vote, Wish
+from cjgscan.workshops.models import Note, NoteTheme, Vote, Wish
 from tests.factories import load_builtin_instruments, make_membership, make_organisation, make_user
 from tests.parallel import in_parallel
 from tests.stored_reports import no_rendering
@@ -35,7 +35,7 @@ class ThemeTestCase(LiveTestCase):
         data = {"do": "new", "name": name, "note": [str(note.uuid) for note in notes], **extra}
         return self.client.post(self.url("workshop_theme_make", self.question.uuid), data, follow=follow)
 
-    def theme_url(self, action: str, group: NoteGroup) -> str:
+    def theme_url(self, action: str, group: NoteTheme) -> str:
         return self.url(f"workshop_theme_{action.replace('-', '_')}", group.uuid)
 
     def phone_now(self) -> str:
@@ -46,7 +46,7 @@ class MakingThemesTests(ThemeTestCase):
     def test_the_facilitator_makes_a_theme_of_ticked_notes_and_adds_to_it(self) -> None:
         reply = self.make("  Samenwerking\x00 ", self.samen, self.loket)
         self.assertRedirects(reply, self.url("workshop_present") + "#themes", fetch_redirect_response=False)
-        group = NoteGroup.objects.get(question=self.question)
+        group = NoteTheme.objects.get(question=self.question)
         self.assertEqual(group.name, "Samenwerking")
         self.assertEqual(set(group.notes.values_list("text", flat=True)), {self.samen.text, self.loket.text})
         added = self.client.post(
@@ -63,14 +63,14 @@ class MakingThemesTests(ThemeTestCase):
 
     def test_rename_take_out_and_dissolve(self) -> None:
         self.make("Samenwerken", self.samen, self.loket)
-        group = NoteGroup.objects.get()
+        group = NoteTheme.objects.get()
         self.client.post(self.theme_url("hernoemen", group), {"name": "Samen met partners"})
         group.refresh_from_db()
         self.assertEqual(group.name, "Samen met partners")
         self.client.post(self.url("workshop_note_unthemed", self.loket.uuid))
         self.assertEqual(list(group.notes.all()), [self.samen])
         self.client.post(self.theme_url("opheffen", group))
-        self.assertFalse(NoteGroup.objects.exists())
+        self.assertFalse(NoteTheme.objects.exists())
         self.assertEqual(Note.objects.filter(question=self.question).count(), 3)  # the notes stay
         self.assertFalse(Note.objects.filter(group__isnull=False).exists())
 
@@ -82,23 +82,23 @@ class MakingThemesTests(ThemeTestCase):
         actions.do_merge_notes(self.question, [self.samen.uuid, merged.uuid])
         reply = self.make("Los", elsewhere, merged, follow=True, note=[str(elsewhere.uuid), str(merged.uuid), "x"])
         self.assertContains(reply, nl("Tick at least one note of the question for the theme."))
-        self.assertFalse(NoteGroup.objects.exists())
+        self.assertFalse(NoteTheme.objects.exists())
         self.assertEqual(self.make("Geen", self.samen, do="add", theme="nonsense").status_code, 404)
 
     def test_not_once_the_session_has_ended(self) -> None:
         self.make("Samenwerken", self.samen)
-        group = NoteGroup.objects.get()
+        group = NoteTheme.objects.get()
         actions.do_end(self.workshop)
         reply = self.make("Te laat", self.loket, follow=True)
         self.assertContains(reply, nl("The work session has ended; nothing can be added or changed any more."))
         self.client.post(self.theme_url("wens", group))
         self.client.post(self.theme_url("opheffen", group))
-        self.assertEqual(NoteGroup.objects.count(), 1)
+        self.assertEqual(NoteTheme.objects.count(), 1)
         self.assertFalse(Wish.objects.exists())
 
     def test_readers_outsiders_participants_and_other_sessions_cannot_theme(self) -> None:
         self.make("Samenwerken", self.samen)
-        group = NoteGroup.objects.get()
+        group = NoteTheme.objects.get()
         posts = [
             (
                 self.url("workshop_theme_make", self.question.uuid),
@@ -129,8 +129,8 @@ class MakingThemesTests(ThemeTestCase):
         reply = self.make("X", self.loket, do="add", theme=str(other_group.uuid))
         self.assertEqual(reply.status_code, 404)
         # nothing changed
-        self.assertEqual(NoteGroup.objects.count(), 2)
-        self.assertEqual(NoteGroup.objects.get(pk=group.pk).name, "Samenwerken")
+        self.assertEqual(NoteTheme.objects.count(), 2)
+        self.assertEqual(NoteTheme.objects.get(pk=group.pk).name, "Samenwerken")
         self.assertFalse(Wish.objects.exists())
 
     def test_a_theme_post_needs_the_csrf_token(self) -> None:
@@ -138,7 +138,7 @@ class MakingThemesTests(ThemeTestCase):
         strict.force_login(self.carol)
         url = self.url("workshop_theme_make", self.question.uuid)
         self.assertEqual(strict.post(url, {"do": "new", "name": "X", "note": [self.samen.uuid]}).status_code, 403)
-        self.assertFalse(NoteGroup.objects.exists())
+        self.assertFalse(NoteTheme.objects.exists())
 
 
 def themes_views_actions() -> tuple[str, ...]:
@@ -154,7 +154,7 @@ class ScreensShowThemesTests(ThemeTestCase):
         phone_before = self.phone.get(self.participant_url("participant_now"))
         self.assertEqual(self.client.get(url, headers={"If-None-Match": before["ETag"]}).status_code, 304)
         self.make("Samenwerking", self.samen, self.loket)
-        group = NoteGroup.objects.get()
+        group = NoteTheme.objects.get()
         after = self.client.get(url, headers={"If-None-Match": before["ETag"]})
         self.assertEqual(after.status_code, 200)
         screen = after.content.decode()
@@ -186,7 +186,7 @@ class ScreensShowThemesTests(ThemeTestCase):
         actions.do_moderate_note(self.question, self.loket.uuid, Note.Status.HIDDEN)
         pending = actions.do_add_note(self.fatima, self.question, "Nog niet goedgekeurd")
         Note.objects.filter(pk=pending.pk).update(status=Note.Status.PENDING)
-        group = NoteGroup.objects.get()
+        group = NoteTheme.objects.get()
         self.client.post(
             self.url("workshop_theme_make", self.question.uuid),
             {"do": "add", "theme": str(group.uuid), "note": [str(pending.uuid)]},
@@ -219,7 +219,7 @@ class ScreensShowThemesTests(ThemeTestCase):
 
     def test_the_regie_offers_the_controls_to_writers_only(self) -> None:
         self.make("Samenwerking", self.samen)
-        group = NoteGroup.objects.get()
+        group = NoteTheme.objects.get()
         regie = self.client.get(self.url("workshop_present")).content.decode()
         self.assertIn(f'id="pick-{self.loket.uuid}" name="note" value="{self.loket.uuid}" form="theme-form"', regie)
         self.assertIn('id="theme-form"', regie)
@@ -274,7 +274,7 @@ class ScreensShowThemesTests(ThemeTestCase):
 class ThemeToWishTests(ThemeTestCase):
     def test_one_click_makes_a_wish_of_the_questions_pillar_that_phones_vote_for(self) -> None:
         self.make("Samenwerking met scholen", self.samen, self.loket)
-        group = NoteGroup.objects.get()
+        group = NoteTheme.objects.get()
         reply = self.client.post(self.theme_url("wens", group), {"text": ""}, follow=True)
         wish = Wish.objects.get()
         self.assertEqual(
@@ -299,7 +299,7 @@ class ThemeToWishTests(ThemeTestCase):
 
     def test_the_text_can_be_changed_before_and_after_until_someone_votes(self) -> None:
         self.make("Samenwerking", self.samen)
-        group = NoteGroup.objects.get()
+        group = NoteTheme.objects.get()
         self.client.post(self.theme_url("wens", group), {"text": "  Vaste   afspraken met scholen "})
         wish = Wish.objects.get()
         self.assertEqual(wish.text, "Vaste afspraken met scholen")
@@ -317,7 +317,7 @@ class ThemeToWishTests(ThemeTestCase):
 
     def test_a_second_click_makes_no_second_wish(self) -> None:
         self.make("Samenwerking", self.samen)
-        group = NoteGroup.objects.get()
+        group = NoteTheme.objects.get()
         first, created = themes.do_theme_to_wish(group)
         second, again = themes.do_theme_to_wish(group)
         self.assertEqual((first.pk, created, again), (second.pk, True, False))
@@ -326,7 +326,7 @@ class ThemeToWishTests(ThemeTestCase):
 class ReportByThemeTests(ThemeTestCase):
     def test_the_report_page_and_table_list_notes_by_theme(self) -> None:
         self.make("Samenwerking", self.samen, self.loket)
-        themes.do_theme_to_wish(NoteGroup.objects.get())
+        themes.do_theme_to_wish(NoteTheme.objects.get())
         with no_rendering():
             page = self.client.get(self.url("workshop_report")).content.decode()
         heading = page.index(f"{nl('Theme')}: Samenwerking")
@@ -350,7 +350,7 @@ class ReportByThemeTests(ThemeTestCase):
         before = workshop_fingerprint(self.workshop, "nl")
         self.make("Samenwerking", self.samen)
         made = workshop_fingerprint(self.workshop, "nl")
-        self.client.post(self.theme_url("hernoemen", NoteGroup.objects.get()), {"name": "Partners"})
+        self.client.post(self.theme_url("hernoemen", NoteTheme.objects.get()), {"name": "Partners"})
         self.assertEqual(len({before, made, workshop_fingerprint(self.workshop, "nl")}), 3)
 
 
@@ -375,4 +375,4 @@ def test_parallel_clicks_on_make_it_a_wish_make_one_wish() -> None:
     statuses = in_parallel([lambda c=c: c.post(url, {"text": ""}).status_code for c in clients])
     assert statuses == [302] * 4, statuses
     assert Wish.objects.filter(workshop=workshop).count() == 1
-    assert NoteGroup.objects.get(pk=group.pk).wish == Wish.objects.get()
+    assert NoteTheme.objects.get(pk=group.pk).wish == Wish.objects.get()

@@ -18,7 +18,7 @@ from cjgscan.exports.tables import Table
 from cjgscan.exports.writers import CSV, XLSX, csv_chunks, write_xlsx
 from cjgscan.instruments.i18n import tr
 from cjgscan.lib.pdf import html_to_pdf
-from cjgscan.workshops.models import Note, NoteGroup, Wish, Workshop, WorkshopQuestion
+from cjgscan.workshops.models import Note, NoteTheme, Wish, Workshop, WorkshopQuestion
 
 REPORT_CSS = "cjgscan/report.css"
 FORMATS = (CSV, XLSX)
@@ -46,7 +46,7 @@ def workshop_context(workshop: Workshop) -> dict[str, Any]:
         question.note_count = len(every)  # type: ignore[attr-defined]
     wishes = list(
         Wish.objects.filter(workshop=workshop)
-        .select_related("theme", "note_group")
+        .select_related("theme", "note_theme")
         .annotate(vote_count=Count("votes"))
         .order_by("theme__number", "-vote_count", "created", "pk")
     )
@@ -66,9 +66,9 @@ def workshop_context(workshop: Workshop) -> dict[str, Any]:
     }
 
 
-def by_theme(notes: list[tuple[Note, list[Note]]]) -> list[tuple[NoteGroup | None, list[tuple[Note, list[Note]]]]]:
+def by_theme(notes: list[tuple[Note, list[Note]]]) -> list[tuple[NoteTheme | None, list[tuple[Note, list[Note]]]]]:
     """The question's notes (each with those merged into it) by theme, then those in no theme."""
-    groups: dict[int, NoteGroup] = {}
+    groups: dict[int, NoteTheme] = {}
     themed: dict[int, list[tuple[Note, list[Note]]]] = defaultdict(list)
     loose = []
     for note, merged in notes:
@@ -78,7 +78,7 @@ def by_theme(notes: list[tuple[Note, list[Note]]]) -> list[tuple[NoteGroup | Non
             groups.setdefault(note.group.pk, note.group)
             themed[note.group.pk].append((note, merged))
     ordered = sorted(groups.values(), key=lambda group: (group.created, group.pk))
-    parts: list[tuple[NoteGroup | None, list[tuple[Note, list[Note]]]]] = [(g, themed[g.pk]) for g in ordered]
+    parts: list[tuple[NoteTheme | None, list[tuple[Note, list[Note]]]]] = [(g, themed[g.pk]) for g in ordered]
     return parts + ([(None, loose)] if loose else [])
 
 
@@ -104,7 +104,7 @@ def table(workshop: Workshop) -> Table:
                     rows.append([pillar, _("note"), question.text, note.text, None, "", theme])
                     rows += [[pillar, _("note"), question.text, m.text, None, note.text, theme] for m in merged]
         for wish in part["wishes"]:
-            group = getattr(wish, "note_group", None)
+            group = getattr(wish, "note_theme", None)
             rows.append([pillar, _("wish"), "", wish.text, wish.vote_count, "", group.name if group else ""])
     header = [_("Pillar"), _("Kind"), _("Guiding question"), _("Text"), _("Votes"), _("Merged into"), _("Theme")]
     return Table(title=_("Werksessie"), header=header, rows=rows)

@@ -207,8 +207,8 @@ class Note(models.Model):
     participant = models.ForeignKey(Participant, models.CASCADE, related_name="notes")
     text = models.CharField(max_length=NOTE_MAX_LENGTH)
     merged_into = models.ForeignKey("self", models.SET_NULL, null=True, blank=True, related_name="merged")
-    # The theme the facilitator put the note in (a note is in at most one).
-    group = models.ForeignKey("NoteGroup", models.SET_NULL, null=True, blank=True, related_name="notes")
+    # The theme (NoteTheme) the facilitator put the note in, at most one; not `theme`, which is a pillar here.
+    group = models.ForeignKey("NoteTheme", models.SET_NULL, null=True, blank=True, related_name="notes")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.SHOWN)
     created = models.DateTimeField(auto_now_add=True)
 
@@ -254,7 +254,7 @@ class Vote(models.Model):
         return f"{self.participant_id} → {self.wish_id}"
 
 
-class NoteGroup(models.Model):
+class NoteTheme(models.Model):
     """A theme (thema): notes of one question that the facilitator grouped under a name on the big screen.
 
     Not `Theme`: in this app that is the instrument's pillar. A theme can become a wish of the question's pillar
@@ -262,9 +262,9 @@ class NoteGroup(models.Model):
     """
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    question = models.ForeignKey(WorkshopQuestion, models.CASCADE, related_name="note_groups")
+    question = models.ForeignKey(WorkshopQuestion, models.CASCADE, related_name="note_themes")
     name = models.CharField(max_length=THEME_NAME_MAX_LENGTH)
-    wish = models.OneToOneField(Wish, models.SET_NULL, null=True, blank=True, related_name="note_group")
+    wish = models.OneToOneField(Wish, models.SET_NULL, null=True, blank=True, related_name="note_theme")
     created = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -28,7 +28,7 @@ from cjgscan.limits import counters
 from cjgscan.workshops import actions, themes
 from cjgscan.workshops.forms import JoinForm, NoteForm, WishForm
 from cjgscan.workshops.live import countdown_text, not_modified, poll_etag, with_etag
-from cjgscan.workshops.models import JOIN_FAILURES, Note, NoteGroup, Participant, Vote, Wish, Workshop, WorkshopQuestion
+from cjgscan.workshops.models import JOIN_FAILURES, Note, NoteTheme, Participant, Vote, Wish, Workshop, WorkshopQuestion
 from cjgscan.workshops.views import ERRORS
 
 COOKIE_SALT = "cjgscan.workshop-participant"
@@ -192,7 +192,7 @@ def now_context(workshop: Workshop) -> dict[str, Any]:
     }
 
 
-def phone_themes(question: WorkshopQuestion | None) -> list[tuple[NoteGroup, list[Note]]]:
+def phone_themes(question: WorkshopQuestion | None) -> list[tuple[NoteTheme, list[Note]]]:
     """The themes of the question on the screen as the big screen shows them: only notes on the screen (approved,
     not hidden, not merged away), and nothing before the facilitator reveals the answers. One query at most."""
     if question is None or not question.notes_visible:

@@ -1,7 +1,7 @@
 """Themes (thema's) of the work session: the facilitator groups notes of a question under a name, and a theme can
 become a wish of the question's pillar with one click.
 
-In code a theme is a `NoteGroup` (`Theme` is the instrument's pillar). Each write is one function inside a
+In code a theme is a `NoteTheme` (`Theme` is the instrument's pillar). Each write is one function inside a
 transaction that raises the session's revision, so the big screen and the phones show the themes at their next
 poll. What a screen may show is decided in `grouped`: the big screen and the phones get only notes they may see
 (`Note.objects.shown()`, after reveal), so a theme never carries a hidden, waiting or unrevealed note to them.
@@ -15,7 +15,7 @@ from django.db import transaction
 from django.db.models import Count
 
 from cjgscan.workshops.actions import WorkshopError, touch
-from cjgscan.workshops.models import THEME_NAME_MAX_LENGTH, WISH_MAX_LENGTH, Note, NoteGroup, Wish, WorkshopQuestion
+from cjgscan.workshops.models import THEME_NAME_MAX_LENGTH, WISH_MAX_LENGTH, Note, NoteTheme, Wish, WorkshopQuestion
 
 
 def _uuids(values: Iterable[Any]) -> list[uuid.UUID]:
@@ -53,19 +53,19 @@ def _notes(question: WorkshopQuestion, note_uuids: Iterable[Any]) -> list[Note]:
     return notes
 
 
-def do_make_theme(question: WorkshopQuestion, note_uuids: Iterable[Any], name: str) -> NoteGroup:
+def do_make_theme(question: WorkshopQuestion, note_uuids: Iterable[Any], name: str) -> NoteTheme:
     """A new theme of the chosen notes (they leave the theme they were in)."""
     _check_open(question)
     name = _name(name)
     with transaction.atomic():
         notes = _notes(question, note_uuids)
-        group = NoteGroup.objects.create(question=question, name=name)
+        group = NoteTheme.objects.create(question=question, name=name)
         Note.objects.filter(pk__in=[note.pk for note in notes]).update(group=group)
         touch(question.workshop_id)
     return group
 
 
-def do_add_to_theme(group: NoteGroup, note_uuids: Iterable[Any]) -> int:
+def do_add_to_theme(group: NoteTheme, note_uuids: Iterable[Any]) -> int:
     """Put the chosen notes of the theme's question into it; how many were chosen."""
     _check_open(group.question)
     with transaction.atomic():
@@ -75,11 +75,11 @@ def do_add_to_theme(group: NoteGroup, note_uuids: Iterable[Any]) -> int:
     return len(notes)
 
 
-def do_rename_theme(group: NoteGroup, name: str) -> None:
+def do_rename_theme(group: NoteTheme, name: str) -> None:
     _check_open(group.question)
     name = _name(name)
     with transaction.atomic():
-        NoteGroup.objects.filter(pk=group.pk).update(name=name)
+        NoteTheme.objects.filter(pk=group.pk).update(name=name)
         touch(group.question.workshop_id)
 
 
@@ -91,16 +91,16 @@ def do_remove_from_theme(note: Note) -> None:
         touch(note.question.workshop_id)
 
 
-def do_dissolve_theme(group: NoteGroup) -> None:
+def do_dissolve_theme(group: NoteTheme) -> None:
     """The theme goes; its notes stay as notes of the question. A wish made from it stays a wish."""
     _check_open(group.question)
     with transaction.atomic():
         Note.objects.filter(group=group).update(group=None)
-        NoteGroup.objects.filter(pk=group.pk).delete()
+        NoteTheme.objects.filter(pk=group.pk).delete()
         touch(group.question.workshop_id)
 
 
-def do_theme_to_wish(group: NoteGroup, text: str = "") -> tuple[Wish, bool]:
+def do_theme_to_wish(group: NoteTheme, text: str = "") -> tuple[Wish, bool]:
     """The theme becomes a wish of its question's pillar, once: (the wish, whether it is new).
 
     The text is the theme's name unless the facilitator typed another. The theme's row is locked, so that two
@@ -108,7 +108,7 @@ def do_theme_to_wish(group: NoteGroup, text: str = "") -> tuple[Wish, bool]:
     """
     _check_open(group.question)
     with transaction.atomic():
-        locked = NoteGroup.objects.select_for_update(of=("self",)).select_related("question").get(pk=group.pk)
+        locked = NoteTheme.objects.select_for_update(of=("self",)).select_related("question").get(pk=group.pk)
         if locked.wish_id is not None:
             return Wish.objects.get(pk=locked.wish_id), False
         wish = Wish.objects.create(
@@ -120,12 +120,12 @@ def do_theme_to_wish(group: NoteGroup, text: str = "") -> tuple[Wish, bool]:
     return wish, True
 
 
-def do_edit_theme_wish(group: NoteGroup, text: str) -> Wish:
+def do_edit_theme_wish(group: NoteTheme, text: str) -> Wish:
     """Change the text of the wish made from the theme, as long as nobody voted for it (they voted for its text)."""
     _check_open(group.question)
     with transaction.atomic():
-        locked = NoteGroup.objects.select_for_update().get(pk=group.pk)
-        wish = Wish.objects.select_for_update().filter(note_group=locked).first()
+        locked = NoteTheme.objects.select_for_update().get(pk=group.pk)
+        wish = Wish.objects.select_for_update().filter(note_theme=locked).first()
         if wish is None:
             raise WorkshopError("theme has no wish")
         if wish.votes.exists():
@@ -138,17 +138,17 @@ def do_edit_theme_wish(group: NoteGroup, text: str) -> Wish:
     return wish
 
 
-def _wish_text(text: str, group: NoteGroup) -> str:
+def _wish_text(text: str, group: NoteTheme) -> str:
     return (" ".join(text.replace("\x00", "").split()) or group.name)[:WISH_MAX_LENGTH]
 
 
 # What the screens show
 
 
-def question_themes(question: WorkshopQuestion) -> list[NoteGroup]:
+def question_themes(question: WorkshopQuestion) -> list[NoteTheme]:
     """Every theme of the question, with its wish and the wish's votes (one query): for the regie."""
     return list(
-        NoteGroup.objects.filter(question=question)
+        NoteTheme.objects.filter(question=question)
         .select_related("wish")
         .annotate(wish_votes=Count("wish__votes"))
         .order_by("created", "pk")
@@ -156,8 +156,8 @@ def question_themes(question: WorkshopQuestion) -> list[NoteGroup]:
 
 
 def grouped(
-    notes: Sequence[Note], groups: Sequence[NoteGroup] | None = None
-) -> tuple[list[tuple[NoteGroup, list[Note]]], list[Note]]:
+    notes: Sequence[Note], groups: Sequence[NoteTheme] | None = None
+) -> tuple[list[tuple[NoteTheme, list[Note]]], list[Note]]:
     """(theme, its notes) in the order the themes were made, and the notes in no theme.
 
     `notes` are what the screen may show (fetched with select_related("group")). Without `groups` (the big screen,
@@ -165,7 +165,7 @@ def grouped(
     """
     by_group: dict[int, list[Note]] = {}
     loose: list[Note] = []
-    found: dict[int, NoteGroup] = {}
+    found: dict[int, NoteTheme] = {}
     for note in notes:
         if note.group_id is None:
             loose.append(note)

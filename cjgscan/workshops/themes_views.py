@@ -17,7 +17,7 @@ from cjgscan.workshops import themes
 from cjgscan.workshops.access import get_workshop
 from cjgscan.workshops.actions import WorkshopError
 from cjgscan.workshops.live import _back_to_regie
-from cjgscan.workshops.models import Note, NoteGroup, Workshop
+from cjgscan.workshops.models import Note, NoteTheme, Workshop
 from cjgscan.workshops.views import ERRORS, _question_of
 
 THEME_ERRORS = {
@@ -31,9 +31,9 @@ THEME_ACTIONS = ("hernoemen", "opheffen", "wens", "wens-wijzigen")
 BACK = "#themes"
 
 
-def _theme_of(workshop: Workshop, note_group_uuid: uuid.UUID) -> NoteGroup:
+def _theme_of(workshop: Workshop, note_theme_uuid: uuid.UUID) -> NoteTheme:
     group = (
-        NoteGroup.objects.select_related("question__theme").filter(uuid=note_group_uuid, question__workshop=workshop)
+        NoteTheme.objects.select_related("question__theme").filter(uuid=note_theme_uuid, question__workshop=workshop)
     ).first()
     if group is None:
         raise Http404
@@ -87,11 +87,11 @@ def workshop_theme_make(
 @login_required
 @require_POST
 def workshop_theme_change(
-    request: HttpRequest, org_uuid: uuid.UUID, workshop_uuid: uuid.UUID, note_group_uuid: uuid.UUID, action: str
+    request: HttpRequest, org_uuid: uuid.UUID, workshop_uuid: uuid.UUID, note_theme_uuid: uuid.UUID, action: str
 ) -> HttpResponse:
     """Rename a theme, dissolve it, make it a wish, or change the text of its wish."""
     _membership, workshop = get_workshop(request, org_uuid, workshop_uuid, rw=True)
-    group = _theme_of(workshop, note_group_uuid)
+    group = _theme_of(workshop, note_theme_uuid)
     try:
         if action == "hernoemen":
             themes.do_rename_theme(group, request.POST.get("name", ""))

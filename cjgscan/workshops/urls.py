@@ -38,7 +38,7 @@ urlpatterns = [
     ),
     *(
         path(
-            WORKSHOP + f"themas/<uuid:note_group_uuid>/{action}/",
+            WORKSHOP + f"themas/<uuid:note_theme_uuid>/{action}/",
             themes_views.workshop_theme_change,
             {"action": action},
             name=f"workshop_theme_{action.replace('-', '_')}",

@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 
 from cjgscan.organisations.models import Role
 from cjgscan.workshops import actions
-from cjgscan.workshops.models import Note, NoteGroup, Participant, Vote, Wish
+from cjgscan.workshops.models import Note, NoteTheme, Participant, Vote, Wish
 from tests.browser.helpers import BrowserPage
 from tests.browser.test_instrument_browser import log_in
 from tests.browser.test_workshop_live_browser import FOLLOW_MS, PHONE, mark_visit, same_visit
@@ -83,7 +83,7 @@ def test_themes_made_on_the_regie_reach_the_screen_and_the_phone_and_become_a_wi
     regie.locator("#theme-name").focus()
     with regie.expect_navigation():
         regie.keyboard.press("Enter")
-    group = NoteGroup.objects.get()
+    group = NoteTheme.objects.get()
     assert group.name == "Samen met de scholen"
     assert set(group.notes.values_list("pk", flat=True)) == {notes[0].pk, notes[1].pk, notes[4].pk, hidden.pk}
     expect(regie.locator(f"#theme-{group.uuid}")).to_contain_text(texts[4])

@@ -13,7 +13,7 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name="NoteGroup",
+            name="NoteTheme",
             fields=[
                 ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
                 ("uuid", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
@@ -23,7 +23,7 @@ class Migration(migrations.Migration):
                     "question",
                     models.ForeignKey(
                         on_delete=django.db.models.deletion.CASCADE,
-                        related_name="note_groups",
+                        related_name="note_themes",
                         to="workshops.workshopquestion",
                     ),
                 ),
@@ -33,7 +33,7 @@ class Migration(migrations.Migration):
                         blank=True,
                         null=True,
                         on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="note_group",
+                        related_name="note_theme",
                         to="workshops.wish",
                     ),
                 ),
@@ -50,7 +50,7 @@ class Migration(migrations.Migration):
                 null=True,
                 on_delete=django.db.models.deletion.SET_NULL,
                 related_name="notes",
-                to="workshops.notegroup",
+                to="workshops.notetheme",
             ),
         ),
     ]
