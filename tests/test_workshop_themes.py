@@ -344,6 +344,17 @@ class ReportByThemeTests(ThemeTestCase):
         self.assertEqual(by_text["Samenwerking"][1], nl("wish"))
         self.assertEqual(by_text["Samenwerking"][-1], "Samenwerking")
 
+    def test_the_pdf_lists_notes_by_theme(self) -> None:
+        from cjgscan.reports.workshop_report import render_pdf
+        from tests.test_report import pdf_text
+
+        self.make("Samenwerking", self.samen, self.loket)
+        text = " ".join(pdf_text(render_pdf(self.workshop, "nl")).split())
+        heading = text.index(f"{nl('Theme')}: Samenwerking")
+        self.assertLess(heading, text.index(self.loket.text))
+        self.assertLess(text.index(self.loket.text), text.index(nl("Not in a theme")))
+        self.assertLess(text.index(nl("Not in a theme")), text.index("Eén visie op gezinnen"))
+
     def test_a_changed_theme_is_a_new_version_of_the_report(self) -> None:
         from cjgscan.reports.stored import workshop_fingerprint
 
