@@ -478,7 +478,7 @@ class PresentationTests(WorkshopTestCase):
         self.client.force_login(self.bob)
         url = self.url("workshop_live")
         self.client.get(url)
-        with self.assertNumQueries(9):  # the revision, for the poll's "nothing changed", and what changed
+        with self.assertNumQueries(10):  # the revision, for the poll's "nothing changed", what changed, the themes
             self.client.get(url)
         clients = [Client() for _ in range(4)]
         people = [join(c, self.workshop, f"P{n}") for n, c in enumerate(clients)]
@@ -486,11 +486,11 @@ class PresentationTests(WorkshopTestCase):
             Note.objects.create(question=self.questions[0], participant=person, text=f"Notitie {n}")
             wish = actions.do_add_wish(person, self.p1 if n % 2 else self.p2, f"Wens {n}")
             actions.do_vote(person, wish)
-        with self.assertNumQueries(9):
+        with self.assertNumQueries(10):
             reply = self.client.get(url)
         self.assertContains(reply, "Notitie 3")
         self.assertContains(reply, "Wens 2")
-        with self.assertNumQueries(10):  # the page adds the list of questions and the menu's organisations
+        with self.assertNumQueries(11):  # the page adds the list of questions and the menu's organisations
             self.client.get(self.url("workshop_present"))
 
 

@@ -61,7 +61,9 @@ def workshop_fingerprint(workshop: Any, language: str) -> str:
     from cjgscan.workshops.models import Note, Vote, Wish
 
     notes = list(
-        Note.objects.filter(question__workshop=workshop).order_by("pk").values_list("pk", "text", "merged_into")
+        Note.objects.filter(question__workshop=workshop)
+        .order_by("pk")
+        .values_list("pk", "text", "merged_into", "group_id", "group__name")
     )
     wishes = list(Wish.objects.filter(workshop=workshop).order_by("pk").values_list("pk", "text", "theme_id"))
     votes = list(Vote.objects.filter(wish__workshop=workshop).values_list("wish_id").annotate(n=Count("pk")).order_by())

@@ -17,10 +17,10 @@ from django.utils.html import strip_tags
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from cjgscan.presentation.templatetags.results import consensus_label
 from cjgscan.instruments.i18n import tr
 from cjgscan.lib.numbers import number, percent, percent_share
 from cjgscan.lib.typeset import typeset
+from cjgscan.presentation.templatetags.results import consensus_label
 
 TEMPLATE = Path(__file__).with_name("typst") / "document.typ"
 SVG_TITLE = re.compile(r"<title[^>]*>(.*?)</title>", re.S)

@@ -20,14 +20,14 @@ from cjgscan.exports.tables import Table
 from cjgscan.exports.writers import CSV, XLSX, csv_chunks, write_xlsx
 from cjgscan.instruments.i18n import tr
 from cjgscan.reports import typeset
-from cjgscan.workshops.models import Note, Wish, Workshop, WorkshopQuestion
+from cjgscan.workshops.models import Note, NoteTheme, Wish, Workshop, WorkshopQuestion
 
 FORMATS = (CSV, XLSX)
 
 
 def workshop_context(workshop: Workshop) -> dict[str, Any]:
-    """Four queries, whatever the number of notes and wishes."""
-    notes = Note.objects.order_by("created", "pk")
+    """Four queries, whatever the number of notes, themes and wishes."""
+    notes = Note.objects.select_related("group").order_by("created", "pk")
     questions = list(
         WorkshopQuestion.objects.filter(workshop=workshop)
         .select_related("theme", "item")
@@ -42,10 +42,12 @@ def workshop_context(workshop: Workshop) -> dict[str, Any]:
                 merged[note.merged_into_id].append(note)
         # A merged note is shown under the one it was merged into; every note appears once.
         question.report_notes = [(n, merged.get(n.pk, [])) for n in every if n.merged_into_id is None]  # type: ignore[attr-defined]
+        # By theme (the themes in the order they were made), then the notes in none: (theme or None, notes).
+        question.report_themes = by_theme(question.report_notes)  # type: ignore[attr-defined]
         question.note_count = len(every)  # type: ignore[attr-defined]
     wishes = list(
         Wish.objects.filter(workshop=workshop)
-        .select_related("theme")
+        .select_related("theme", "note_theme")
         .annotate(vote_count=Count("votes"))
         .order_by("theme__number", "-vote_count", "created", "pk")
     )
@@ -63,6 +65,22 @@ def workshop_context(workshop: Workshop) -> dict[str, Any]:
         ],
         "agenda": sorted(wishes, key=lambda w: (-w.vote_count, w.theme.number, w.created, w.pk)),
     }
+
+
+def by_theme(notes: list[tuple[Note, list[Note]]]) -> list[tuple[NoteTheme | None, list[tuple[Note, list[Note]]]]]:
+    """The question's notes (each with those merged into it) by theme, then those in no theme."""
+    groups: dict[int, NoteTheme] = {}
+    themed: dict[int, list[tuple[Note, list[Note]]]] = defaultdict(list)
+    loose = []
+    for note, merged in notes:
+        if note.group is None:
+            loose.append((note, merged))
+        else:
+            groups.setdefault(note.group.pk, note.group)
+            themed[note.group.pk].append((note, merged))
+    ordered = sorted(groups.values(), key=lambda group: (group.created, group.pk))
+    parts: list[tuple[NoteTheme | None, list[tuple[Note, list[Note]]]]] = [(g, themed[g.pk]) for g in ordered]
+    return parts + ([(None, loose)] if loose else [])
 
 
 def pdf_data(context: dict[str, Any], today: datetime.date) -> dict[str, Any]:
@@ -85,10 +103,17 @@ def pdf_data(context: dict[str, Any], today: datetime.date) -> dict[str, Any]:
         blocks.append(typeset.heading(f"{_('Pillar')} {pillar.number}: {tr(pillar.title)}"))
         for question in part["questions"]:
             blocks.append(typeset.heading(f"{question.code} {question.text}" if question.code else question.text, 2))
-            notes = [
-                {"text": note.text, "sub": [other.text for other in merged]} if merged else note.text
-                for note, merged in question.report_notes
-            ]
+            notes: list[Any] = []
+            for group, themed in question.report_themes:
+                items = [
+                    {"text": note.text, "sub": [other.text for other in merged]} if merged else note.text
+                    for note, merged in themed
+                ]
+                if group is None:
+                    notes += items
+                else:  # a theme: its name, the notes under it (merged notes follow the one they were merged into)
+                    texts = [i if isinstance(i, str) else " · ".join([i["text"], *i["sub"]]) for i in items]
+                    notes.append({"text": f"{_('Theme')}: {group.name}", "sub": texts})
             blocks.append(typeset.bullets(notes) if notes else typeset.paragraph(_("No notes for this question.")))
         if not part["questions"]:
             blocks.append(typeset.paragraph(_("No questions of this pillar were discussed.")))
@@ -130,12 +155,15 @@ def table(workshop: Workshop) -> Table:
     for part in context["pillars"]:
         pillar = f"{part['pillar'].number}. {tr(part['pillar'].title)}"
         for question in part["questions"]:
-            for note, merged in question.report_notes:
-                rows.append([pillar, _("note"), question.text, note.text, None, ""])
-                rows += [[pillar, _("note"), question.text, m.text, None, note.text] for m in merged]
+            for group, notes in question.report_themes:
+                theme = group.name if group is not None else ""
+                for note, merged in notes:
+                    rows.append([pillar, _("note"), question.text, note.text, None, "", theme])
+                    rows += [[pillar, _("note"), question.text, m.text, None, note.text, theme] for m in merged]
         for wish in part["wishes"]:
-            rows.append([pillar, _("wish"), "", wish.text, wish.vote_count, ""])
-    header = [_("Pillar"), _("Kind"), _("Guiding question"), _("Text"), _("Votes"), _("Merged into")]
+            group = getattr(wish, "note_theme", None)
+            rows.append([pillar, _("wish"), "", wish.text, wish.vote_count, "", group.name if group else ""])
+    header = [_("Pillar"), _("Kind"), _("Guiding question"), _("Text"), _("Votes"), _("Merged into"), _("Theme")]
     return Table(title=_("Werksessie"), header=header, rows=rows)
 
 

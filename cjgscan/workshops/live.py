@@ -21,7 +21,7 @@ from django.views.decorators.http import require_GET, require_POST
 from cjgscan.organisations.access import get_membership
 from cjgscan.organisations.models import Membership
 from cjgscan.rounds.paper import qr_svg_inline, without_scheme
-from cjgscan.workshops import actions, from_round
+from cjgscan.workshops import actions, from_round, themes
 from cjgscan.workshops.access import get_workshop, workshop_of
 from cjgscan.workshops.models import Note, Workshop, WorkshopQuestion
 from cjgscan.workshops.views import ERRORS, _context, _question_of, join_url
@@ -65,14 +65,20 @@ def screen_context(workshop: Workshop, *, facilitator: bool) -> dict[str, Any]:
     question = workshop.current_question
     notes: list[Note] = []
     if question is not None:
-        found = Note.objects.filter(question=question, merged_into__isnull=True)
+        found = Note.objects.filter(question=question, merged_into__isnull=True).select_related("group")
         notes = list(found.annotate_merged()) if facilitator else list(found.shown())
     shown_count = sum(1 for note in notes if note.status == Note.Status.SHOWN)
+    # Themes: the regie lists every theme of the question (one query), the big screen those with a note it shows.
+    note_themes, loose_notes = themes.grouped(
+        notes, themes.question_themes(question) if facilitator and question is not None else None
+    )
     pillars = list(workshop.pillars.order_by("number"))
     wishes = actions.wishes_by_votes(workshop)
     return {
         "question": question,
         "notes": notes,
+        "note_themes": note_themes,
+        "loose_notes": loose_notes,
         "note_count": shown_count,
         "notes_visible": question is not None and (question.notes_visible or facilitator),
         "seconds_left": (seconds := question.seconds_left() if question is not None else None),
@@ -106,11 +112,14 @@ def workshop_screen(request: HttpRequest, org_uuid: uuid.UUID, workshop_uuid: uu
     membership, workshop = get_workshop(request, org_uuid, workshop_uuid)
     url = join_url(request)
     slide = from_round.slide_context(workshop)
+    theming = screen_theming(request, membership, workshop)
     context = _context(
         membership,
         workshop,
         slide=slide,
         live_template=SCREEN_LIVE if slide is None else SLIDE_LIVE,
+        theming=theming,
+        live_query="?themas=1" if theming else "",
         # host and path apart, so that a narrow column breaks the address between them rather than in a word
         join_address=without_scheme(url).partition("/")[::2],
         qr_svg=qr_svg_inline(f"{url}?code={workshop.code}", _("QR code to join the work session"), scale=0),
@@ -118,6 +127,11 @@ def workshop_screen(request: HttpRequest, org_uuid: uuid.UUID, workshop_uuid: uu
         **screen_context(workshop, facilitator=False),
     )
     return with_etag(render(request, "workshops/screen.html", context), context["etag"])
+
+
+def screen_theming(request: HttpRequest, membership: Membership, workshop: Workshop) -> bool:
+    """The big screen with the theme controls (`?themas=1`): for those who may write, while the session is open."""
+    return request.GET.get("themas") == "1" and membership.can_write and workshop.is_open
 
 
 def _fragment(
@@ -130,7 +144,13 @@ def _fragment(
     workshop = workshop_of(membership, workshop_uuid)
     # The big screen shows the round's opening slide instead of the question while the facilitator is on one.
     slide = None if facilitator else from_round.slide_context(workshop)
-    context = _context(membership, workshop, slide=slide, **screen_context(workshop, facilitator=facilitator))
+    context = _context(
+        membership,
+        workshop,
+        slide=slide,
+        theming=not facilitator and screen_theming(request, membership, workshop),
+        **screen_context(workshop, facilitator=facilitator),
+    )
     return with_etag(render(request, template if slide is None else SLIDE_LIVE, context), poll_etag(workshop.revision))
 
 

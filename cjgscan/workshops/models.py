@@ -29,6 +29,8 @@ NOTE_MAX_LENGTH = 500
 WISH_MAX_LENGTH = 300
 NAME_MAX_LENGTH = 40
 QUESTION_MAX_LENGTH = 500
+# A theme's name becomes the text of the wish made from it.
+THEME_NAME_MAX_LENGTH = 200
 MAX_VOTES = 20
 DEFAULT_VOTES = 3
 # The code works from the day of the session until the end of the day after it.
@@ -223,6 +225,8 @@ class Note(models.Model):
     participant = models.ForeignKey(Participant, models.CASCADE, related_name="notes")
     text = models.CharField(max_length=NOTE_MAX_LENGTH)
     merged_into = models.ForeignKey("self", models.SET_NULL, null=True, blank=True, related_name="merged")
+    # The theme (NoteTheme) the facilitator put the note in, at most one; not `theme`, which is a pillar here.
+    group = models.ForeignKey("NoteTheme", models.SET_NULL, null=True, blank=True, related_name="notes")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.SHOWN)
     created = models.DateTimeField(auto_now_add=True)
 
@@ -268,3 +272,23 @@ class Vote(models.Model):
 
     def __str__(self) -> str:
         return f"{self.participant_id} → {self.wish_id}"
+
+
+class NoteTheme(models.Model):
+    """A theme (thema): notes of one question that the facilitator grouped under a name on the big screen.
+
+    Not `Theme`: in this app that is the instrument's pillar. A theme can become a wish of the question's pillar
+    (`wish`), which participants then vote for like any other.
+    """
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    question = models.ForeignKey(WorkshopQuestion, models.CASCADE, related_name="note_themes")
+    name = models.CharField(max_length=THEME_NAME_MAX_LENGTH)
+    wish = models.OneToOneField(Wish, models.SET_NULL, null=True, blank=True, related_name="note_theme")
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created", "pk"]
+
+    def __str__(self) -> str:
+        return self.name[:40]

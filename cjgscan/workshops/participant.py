@@ -26,10 +26,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from cjgscan.lib.client import client_address
 from cjgscan.lib.joined import JoinedSelect
 from cjgscan.limits import counters
-from cjgscan.workshops import actions
+from cjgscan.workshops import actions, themes
 from cjgscan.workshops.forms import JoinForm, NoteForm, QuestionWishForm, WishForm
 from cjgscan.workshops.live import countdown_text, not_modified, poll_etag, with_etag
-from cjgscan.workshops.models import JOIN_FAILURES, Note, Participant, Vote, Wish, Workshop
+from cjgscan.workshops.models import JOIN_FAILURES, Note, NoteTheme, Participant, Vote, Wish, Workshop, WorkshopQuestion
 from cjgscan.workshops.views import ERRORS
 
 COOKIE_SALT = "cjgscan.workshop-participant"
@@ -192,7 +192,17 @@ def now_context(workshop: Workshop) -> dict[str, Any]:
         "seconds_left": seconds,
         "timer_text": countdown_text(seconds),
         "now_etag": poll_etag(workshop.revision),
+        "now_themes": phone_themes(current),
     }
+
+
+def phone_themes(question: WorkshopQuestion | None) -> list[tuple[NoteTheme, list[Note]]]:
+    """The themes of the question on the screen as the big screen shows them: only notes on the screen (approved,
+    not hidden, not merged away), and nothing before the facilitator reveals the answers. One query at most."""
+    if question is None or not question.notes_visible:
+        return []
+    notes = Note.objects.filter(question=question, group__isnull=False).shown().select_related("group")
+    return themes.grouped(list(notes))[0]
 
 
 @participant_view

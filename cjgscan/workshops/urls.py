@@ -1,6 +1,6 @@
 from django.urls import path
 
-from cjgscan.workshops import live, participant, views, views_round
+from cjgscan.workshops import live, participant, themes_views, views, views_round
 
 ORG = "o/<uuid:org_uuid>/werksessies/"
 WORKSHOP = ORG + "<uuid:workshop_uuid>/"
@@ -29,6 +29,26 @@ urlpatterns = [
             name=f"workshop_note_{action}",
         )
         for action in live.MODERATION
+    ),
+    # Themes: the facilitator groups notes of a question; a theme can become a wish (themes_views.py).
+    path(
+        WORKSHOP + "vragen/<uuid:question_uuid>/themas/",
+        themes_views.workshop_theme_make,
+        name="workshop_theme_make",
+    ),
+    *(
+        path(
+            WORKSHOP + f"themas/<uuid:note_theme_uuid>/{action}/",
+            themes_views.workshop_theme_change,
+            {"action": action},
+            name=f"workshop_theme_{action.replace('-', '_')}",
+        )
+        for action in themes_views.THEME_ACTIONS
+    ),
+    path(
+        WORKSHOP + "notities/<uuid:note_uuid>/uit-thema/",
+        themes_views.workshop_note_unthemed,
+        name="workshop_note_unthemed",
     ),
     path(WORKSHOP + "presenteren/vraag/", views.workshop_move, name="workshop_move"),
     # A session started from a round: its questions on the round's results, the opening slides.

@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from cjgscan.organisations.models import Role
 from cjgscan.rounds.models import Round
-from cjgscan.workshops import actions
+from cjgscan.workshops import actions, themes
 from tests.browser.helpers import BrowserPage
 from tests.factories import (
     PASSWORD,
@@ -252,6 +252,14 @@ def test_workshop_in_the_room(browser, live_server) -> None:  # type: ignore[no-
         screen.reload()
         screen.screenshot(path=str(folder / "02-groot-scherm-eerst-schrijven.png"), animations="disabled")
         actions.do_set_notes_hidden(question, False)
+        # Themes: two of the notes under a name (a wish already), the rest after them.
+        shown = list(question.notes.order_by("pk").values_list("uuid", flat=True))
+        theme = themes.do_make_theme(question, [shown[1], shown[4]], "Samenwerken met partners")
+        theme_wish, _new = themes.do_theme_to_wish(theme)
+        screen.reload()
+        screen.screenshot(path=str(folder / "05-groot-scherm-themas.png"), animations="disabled")
+        themes.do_dissolve_theme(theme)
+        theme_wish.delete()
         context.close()
     for viewport in VIEWPORTS:
         context = browser.new_context(base_url=live_server.url, locale="nl-NL", viewport=viewport, storage_state=state)

@@ -7,10 +7,9 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
 
-    # On main this follows workshops 0004 (another branch's); the integrator points it there when merging.
     dependencies = [
         ('rounds', '0006_claimed_reminders'),
-        ('workshops', '0003_code_failure_limit'),
+        ('workshops', '0004_note_themes'),
     ]
 
     operations = [

@@ -50,6 +50,30 @@
     });
   }
 
+  // What the user changed in a region's fields (ticked notes, a name being typed) survives the swap: by id.
+  function changedFields(region) {
+    var kept = [];
+    each(region.querySelectorAll("input[id], select[id]"), function (field) {
+      if (field.type === "checkbox" || field.type === "radio") {
+        if (field.checked !== field.defaultChecked) { kept.push([field.id, "checked", field.checked]); }
+      } else if (field.tagName === "SELECT") {
+        each(field.options, function (option) {
+          if (option.selected !== option.defaultSelected) { kept.push([field.id, "value", field.value]); }
+        });
+      } else if (field.type !== "hidden" && field.value !== field.defaultValue) {
+        kept.push([field.id, "value", field.value]);
+      }
+    });
+    return kept;
+  }
+
+  function restoreFields(region, kept) {
+    each(kept, function (change) {
+      var field = document.getElementById(change[0]);
+      if (field && region.contains(field)) { field[change[1]] = change[2]; }
+    });
+  }
+
   function poll(region) {
     var request = new XMLHttpRequest();
     request.open("GET", region.getAttribute("data-live-url"), true);
@@ -59,7 +83,9 @@
       var wait = POLL_MS;
       if (request.status === 200) {
         var focused = document.activeElement && document.activeElement.id;
+        var kept = changedFields(region);
         region.innerHTML = request.responseText;
+        restoreFields(region, kept);
         region.setAttribute("data-etag", request.getResponseHeader("ETag") || "");
         startTimers(region);
         tick();
