@@ -7,6 +7,7 @@ from cjgscan.development.models import Action
 from cjgscan.reports.models import StoredReport
 from tests.base import BaseTestCase
 from tests.factories import make_response, make_round, release
+from tests.stored_exports import ask_for_answers, run_export_tasks
 from tests.stored_reports import paper_questionnaire, run_report_tasks
 from tests.test_workshops import make_workshop
 
@@ -25,7 +26,6 @@ class DownloadCacheTests(BaseTestCase):
         downloads = {
             "figures csv": reverse("round_export", args=[org, rnd]) + "?inhoud=cijfers&formaat=csv",
             "figures xlsx": reverse("round_export", args=[org, rnd]) + "?inhoud=cijfers&formaat=xlsx",
-            "answers xlsx": reverse("round_export", args=[org, rnd]) + "?inhoud=antwoorden&formaat=xlsx",
             "action plan csv": reverse("action_export", args=[org]),
             "import template csv": reverse("paper_import_template", args=[org, rnd]),
             "group sheet pdf": reverse("group_sheet_pdf", args=[org, rnd, group.uuid]),
@@ -44,6 +44,11 @@ class DownloadCacheTests(BaseTestCase):
         paper_questionnaire(self, round_)
         paper = StoredReport.objects.get(round=round_, kind=StoredReport.Kind.PAPER)
         downloads["paper questionnaire pdf"] = reverse("report_download", args=[org, paper.uuid])
+        # The answers: asked for, made by the worker, then downloaded.
+        with self.captureOnCommitCallbacks(execute=True):
+            export = ask_for_answers(self.client, round_, "xlsx")
+        self.assertEqual(run_export_tasks(), 1)
+        downloads["answers xlsx"] = reverse("export_download", args=[org, export.uuid])
         for name, url in downloads.items():
             with self.subTest(name):
                 response = self.client.get(url)

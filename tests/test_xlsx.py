@@ -23,6 +23,7 @@ from cjgscan.lib.xlsx import (
     write_workbook,
 )
 from cjgscan.rounds.models import Round
+from tests.stored_exports import download_answers
 from tests.test_exports import ExportTestCase
 
 
@@ -112,6 +113,8 @@ def test_any_rows_read_back_as_written(rows: list[tuple[str, int, float, bool | 
 class ExportWorkbookTests(ExportTestCase):
     def workbook(self, kind: str = "cijfers", round_: Round | None = None) -> Any:
         self.client.force_login(self.alice)
+        if kind == "antwoorden":
+            return load_workbook(io.BytesIO(download_answers(self.client, round_ or self.round, "xlsx")))
         response = self.client.get(self.url(round_, inhoud=kind, formaat="xlsx"))
         assert response.status_code == 200
         return load_workbook(io.BytesIO(b"".join(response.streaming_content)))  # type: ignore[attr-defined]

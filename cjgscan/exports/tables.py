@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from itertools import count
 from typing import Any
 
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from cjgscan.analysis.released import ReleasedView, profession_key, released_view
@@ -30,6 +31,11 @@ ANSWERS = "antwoorden"
 KINDS = (FIGURES, ANSWERS)
 CHUNK_SIZE = 2000
 COMMENT_POSITION = 1_000_000  # sorts a key's comment after its characteristics
+
+
+def export_filename(round_: Round, kind: str, file_format: str) -> str:
+    what = _("answers") if kind == ANSWERS else _("figures")
+    return f"{slugify(round_.title) or 'meting'}-{what}.{file_format}"
 
 
 @dataclass

@@ -15,9 +15,10 @@ from django.utils.translation import gettext as _
 
 from cjgscan.analysis.released import ReleasedView
 from cjgscan.analysis.results import RoundResults, round_results
-from cjgscan.exports.tables import ANSWERS, Table, answer_folding, answer_table, figure_table
+from cjgscan.exports.tables import ANSWERS, Folding, Table, answer_folding, answer_table, figure_table
 from cjgscan.instruments.i18n import tr
 from cjgscan.lib.xlsx import DECIMAL_1, DECIMAL_2, INTEGER, PERCENT, TEXT, WRAPPED, Column, Sheet, write_workbook
+from cjgscan.presentation.templatetags.results import CONSENSUS
 from cjgscan.presentation.words import CONSENSUS
 from cjgscan.rounds.models import Round
 
@@ -181,18 +182,20 @@ def answers_lines() -> list[str]:
     ]
 
 
+def answer_sheets(round_: Round, folding: Folding, table: Table) -> list[Sheet]:
+    """The answers table (as in the CSV) with a format per column, and the explanation."""
+    columns = [Column(title, INTEGER if n < 2 else TEXT, 12 if n < 2 else 24) for n, title in enumerate(table.header)]
+    columns[-2] = Column(table.header[-2], TEXT, 14)  # answer code
+    columns[-3] = Column(table.header[-3], INTEGER, 8)  # value
+    columns[-1] = Column(table.header[-1], WRAPPED, 60)  # comment
+    return [Sheet(table.title, columns, table.rows), explanation_sheet(round_, folding.view, answers_lines())]
+
+
 def write_export_xlsx(round_: Round, kind: str, file: IO[bytes]) -> None:
     """The XLSX of `kind` (figures or answers) into an open binary file."""
     if kind == ANSWERS:
         folding = answer_folding(round_)
-        table = answer_table(round_, folding)
-        columns = [
-            Column(title, INTEGER if n < 2 else TEXT, 12 if n < 2 else 24) for n, title in enumerate(table.header)
-        ]
-        columns[-2] = Column(table.header[-2], TEXT, 14)  # answer code
-        columns[-3] = Column(table.header[-3], INTEGER, 8)  # value
-        columns[-1] = Column(table.header[-1], WRAPPED, 60)  # comment
-        sheets = [Sheet(table.title, columns, table.rows), explanation_sheet(round_, folding.view, answers_lines())]
+        sheets = answer_sheets(round_, folding, answer_table(round_, folding))
     else:
         results = round_results(round_)
         sheets = [

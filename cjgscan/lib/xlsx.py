@@ -27,6 +27,10 @@ XML_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 SHEET_NAME_ILLEGAL = re.compile(r"[\[\]:*?/\\]")
 MAX_ROWS = 1_048_576
 FLUSH_ROWS = 2000
+# Short texts repeat from row to row (codes, group labels, answer codes): their XML is made once, for at most this
+# many distinct texts per sheet, so memory stays bounded whatever the number of rows.
+CACHED_TEXTS = 4096
+CACHED_LENGTH = 64
 
 STYLES = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">
@@ -95,20 +99,25 @@ def quoted_sheet(name: str) -> str:
 
 
 def cell_xml(reference: str, value: Any, style: int) -> str:
+    """One cell with its reference (A1); empty text for no value."""
+    return value_xml(value, f' r="{reference}" s="{style}"' if style else f' r="{reference}"')
+
+
+def value_xml(value: Any, attributes: str) -> str:
+    """A cell's XML with the given attributes (reference and style, either may be absent); "" for no value."""
     if value is None:
         return ""
-    s = f' s="{style}"' if style else ""
     if isinstance(value, bool):
         value = str(value)
     elif isinstance(value, int):
-        return f'<c r="{reference}"{s}><v>{value}</v></c>'
+        return f"<c{attributes}><v>{value}</v></c>"
     elif isinstance(value, float):
         if math.isnan(value) or math.isinf(value):
             return ""
-        return f'<c r="{reference}"{s}><v>{value!r}</v></c>'
+        return f"<c{attributes}><v>{value!r}</v></c>"
     text = XML_ILLEGAL.sub("", str(safe_cell(str(value))))
     space = ' xml:space="preserve"' if text != text.strip() else ""
-    return f'<c r="{reference}"{s} t="inlineStr"><is><t{space}>{escape(text)}</t></is></c>'
+    return f'<c{attributes} t="inlineStr"><is><t{space}>{escape(text)}</t></is></c>'
 
 
 def _write_sheet(member: IO[bytes], sheet: Sheet) -> None:
@@ -130,17 +139,31 @@ def _write_sheet(member: IO[bytes], sheet: Sheet) -> None:
     header = "".join(cell_xml(f"{letters[n]}1", c.title, HEADER_STYLE) for n, c in enumerate(sheet.columns))
     head.append(f'<row r="1">{header}</row>')
     member.write("".join(head).encode())
+    # Data cells go without their reference (a cell's place is its order in the row, an empty one keeps its place
+    # as <c/>; ECMA-376 makes r optional): per cell one type test and, for short texts, one dictionary lookup.
+    attributes = [f' s="{style}"' if style else "" for style in styles]
+    texts: dict[tuple[str, str], str] = {}
     buffer: list[str] = []
     number = 1
     for row in sheet.rows:
         number += 1
         if number > MAX_ROWS:
             raise ValueError(f"{sheet.name}: more rows than a spreadsheet can hold ({MAX_ROWS:,})")
-        cells = "".join(
-            cell_xml(f"{letter}{number}", value, style)
-            for letter, value, style in zip(letters, row, styles, strict=False)
-        )
-        buffer.append(f'<row r="{number}">{cells}</row>')
+        cells = []
+        for value, attribute in zip(row, attributes, strict=False):
+            kind = type(value)
+            if kind is int:
+                cells.append(f"<c{attribute}><v>{value}</v></c>")
+            elif kind is str:
+                xml = texts.get((value, attribute))
+                if xml is None:
+                    xml = value_xml(value, attribute)
+                    if len(value) <= CACHED_LENGTH and len(texts) < CACHED_TEXTS:
+                        texts[(value, attribute)] = xml
+                cells.append(xml)
+            else:
+                cells.append(value_xml(value, attribute) or "<c/>")
+        buffer.append(f'<row r="{number}">{"".join(cells)}</row>')
         if len(buffer) >= FLUSH_ROWS:
             member.write("".join(buffer).encode())
             buffer.clear()

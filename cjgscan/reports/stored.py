@@ -6,24 +6,18 @@ and votes). A second request for the same version finds the stored file; a new v
 when it is ready.
 """
 
-import hashlib
-import json
 from typing import Any
 
-from django.db import IntegrityError, transaction
 from django.db.models import Count, Max
 
 from cjgscan.development.models import Action, AgreedScore
+from cjgscan.lib.stored import do_request_stored, version_hash
 from cjgscan.reports.models import StoredReport
 from cjgscan.reports.report import previous_round
 from cjgscan.rounds.models import Release, Round
 
 # Raised when the layout of a report changes, so that files made by the older code are made again.
-LAYOUT = 2
-
-
-def _hash(parts: Any) -> str:
-    return hashlib.sha256(json.dumps(parts, default=str, sort_keys=True).encode()).hexdigest()
+LAYOUT = 3  # 3: typeset by Typst, notes by theme
 
 
 def round_fingerprint(round_: Round, kind: str, language: str) -> str:
@@ -31,7 +25,7 @@ def round_fingerprint(round_: Round, kind: str, language: str) -> str:
 
 
 def fingerprint(version: list[Any], kind: str, language: str) -> str:
-    return _hash([version, kind, language])
+    return version_hash([version, kind, language])
 
 
 def round_version(round_: Round) -> list[Any]:
@@ -54,7 +48,7 @@ def round_version(round_: Round) -> list[Any]:
 def paper_fingerprint(round_: Round, language: str) -> str:
     from cjgscan.rounds.paper import questionnaire_version
 
-    return _hash([LAYOUT, "paper", questionnaire_version(round_), language])
+    return version_hash([LAYOUT, "paper", questionnaire_version(round_), language])
 
 
 def workshop_fingerprint(workshop: Any, language: str) -> str:
@@ -68,8 +62,8 @@ def workshop_fingerprint(workshop: Any, language: str) -> str:
     wishes = list(Wish.objects.filter(workshop=workshop).order_by("pk").values_list("pk", "text", "theme_id"))
     votes = list(Vote.objects.filter(wish__workshop=workshop).values_list("wish_id").annotate(n=Count("pk")).order_by())
     questions = list(workshop.questions.order_by("pk").values_list("pk", "position", "own_text", "item_id"))
-    return _hash([LAYOUT, "workshop", workshop.pk, language, workshop.title, workshop.status, notes, wishes,
-                  sorted(votes), questions])  # fmt: skip
+    return version_hash([LAYOUT, "workshop", workshop.pk, language, workshop.title, workshop.status, notes,
+                         wishes, sorted(votes), questions])  # fmt: skip
 
 
 def current_report(organisation_id: int, kind: str, language: str, fingerprint: str) -> StoredReport | None:
@@ -85,31 +79,7 @@ def do_request_report(
     """The stored report for this version, asked of the worker if it is new (or failed before)."""
     from cjgscan.reports.tasks import make_report
 
-    existing = current_report(organisation_id, kind, language, fingerprint)
-    if existing is not None and existing.status != StoredReport.Status.FAILED:
-        return existing
-    try:
-        with transaction.atomic():
-            if existing is not None:  # failed: try again
-                StoredReport.objects.filter(pk=existing.pk, status=StoredReport.Status.FAILED).update(
-                    status=StoredReport.Status.QUEUED
-                )
-                report = existing
-            else:
-                report = StoredReport.objects.create(
-                    organisation_id=organisation_id,
-                    round=round_,
-                    workshop=workshop,
-                    kind=kind,
-                    language=language,
-                    fingerprint=fingerprint,
-                )
-            pk = report.pk
-            transaction.on_commit(lambda: make_report.enqueue(pk))
-    except IntegrityError:
-        # Two clicks at the same moment: the other one made the row and asked the worker.
-        found = current_report(organisation_id, kind, language, fingerprint)
-        assert found is not None
-        return found
-    report.status = StoredReport.Status.QUEUED
-    return report
+    version = {"organisation_id": organisation_id, "kind": kind, "language": language, "fingerprint": fingerprint}
+    return do_request_stored(
+        StoredReport, version, make_report.enqueue, defer=("content",), round=round_, workshop=workshop
+    )

@@ -17,4 +17,5 @@ def export_form(context: dict[str, Any], form: ExportForm | None = None, heading
         "round": context["round"],
         "can_see_answers": membership.can_manage,
         "heading": heading,
+        "csrf_token": context.get("csrf_token"),  # the administrators' form is a POST
     }

@@ -13,8 +13,9 @@ from django.utils import timezone
 
 FORMAT = "cjgscan-backup"
 FORMAT_VERSION = 1
-# Rebuilt by `migrate` (content types, permissions) or short-lived (sessions, login attempts, rate-limit counters).
-EXCLUDED = ["contenttypes", "auth.permission", "sessions", "axes", "limits.counter"]
+# Rebuilt by `migrate` (content types, permissions), short-lived (sessions, login attempts, rate-limit counters) or
+# made again by the worker when asked (the stored answer files: a copy of the answers, megabytes for a large round).
+EXCLUDED = ["contenttypes", "auth.permission", "sessions", "axes", "limits.counter", "exports"]
 
 
 def applied_migrations() -> dict[str, list[str]]:
