@@ -18,7 +18,6 @@ from cjgscan.analysis.results import RoundResults, round_results
 from cjgscan.exports.tables import ANSWERS, Folding, Table, answer_folding, answer_table, figure_table
 from cjgscan.instruments.i18n import tr
 from cjgscan.lib.xlsx import DECIMAL_1, DECIMAL_2, INTEGER, PERCENT, TEXT, WRAPPED, Column, Sheet, write_workbook
-from cjgscan.presentation.templatetags.results import CONSENSUS
 from cjgscan.presentation.words import CONSENSUS
 from cjgscan.rounds.models import Round
 

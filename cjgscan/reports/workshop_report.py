@@ -109,11 +109,13 @@ def pdf_data(context: dict[str, Any], today: datetime.date) -> dict[str, Any]:
                     {"text": note.text, "sub": [other.text for other in merged]} if merged else note.text
                     for note, merged in themed
                 ]
-                if group is None:
-                    notes += items
-                else:  # a theme: its name, the notes under it (merged notes follow the one they were merged into)
-                    texts = [i if isinstance(i, str) else " · ".join([i["text"], *i["sub"]]) for i in items]
-                    notes.append({"text": f"{_('Theme')}: {group.name}", "sub": texts})
+                if group is None and len(question.report_themes) == 1:
+                    notes += items  # no themes: the notes as they are
+                    continue
+                # A theme's name, or "not in a theme", with its notes (merged notes after the one they went into).
+                texts = [i if isinstance(i, str) else " · ".join([i["text"], *i["sub"]]) for i in items]
+                name = f"{_('Theme')}: {group.name}" if group is not None else _("Not in a theme")
+                notes.append({"text": name, "sub": texts})
             blocks.append(typeset.bullets(notes) if notes else typeset.paragraph(_("No notes for this question.")))
         if not part["questions"]:
             blocks.append(typeset.paragraph(_("No questions of this pillar were discussed.")))
