@@ -5,8 +5,8 @@ import uuid
 from django.db import models
 from django.utils import timezone
 
+from cjgscan.lib.stored import StoredStatus
 from cjgscan.organisations.models import Organisation
-from cjgscan.reports.models import StoredReport
 from cjgscan.rounds.models import Round
 
 
@@ -21,7 +21,7 @@ class StoredExport(models.Model):
     invitation to a response, and no time finer than the day.
     """
 
-    Status = StoredReport.Status  # the same four states, the same words, as a report
+    Status = StoredStatus  # the same four states, the same words, as a report
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     organisation = models.ForeignKey(Organisation, models.CASCADE, related_name="stored_exports")

@@ -1,8 +1,8 @@
 """Files the worker makes once per version of what they show (reports, large exports): the asking part.
 
-A model of such files has `status` (queued, running, ready, failed, with the same values as
-cjgscan.reports.models.StoredReport.Status) and a unique version key (e.g. organisation + fingerprint); the
-request looks the version up and, when it is new or failed before, makes the row and asks the worker after commit.
+A model of such files has `status` (StoredStatus: queued, running, ready, failed) and a unique version key (e.g.
+organisation + fingerprint); the request looks the version up and, when it is new or failed before, makes the row
+and asks the worker after commit.
 """
 
 import hashlib
@@ -11,9 +11,19 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from django.db import IntegrityError, models, transaction
+from django.utils.translation import gettext_lazy as _
 
 Stored = TypeVar("Stored", bound=models.Model)
 QUEUED, RUNNING, FAILED = "queued", "running", "failed"
+
+
+class StoredStatus(models.TextChoices):
+    """The state of a file the worker makes: the same words for a report and an export."""
+
+    QUEUED = QUEUED, _("Waiting for the worker")
+    RUNNING = RUNNING, _("Being made")
+    READY = "ready", _("Ready")
+    FAILED = FAILED, _("Failed")
 
 
 def version_hash(parts: Any) -> str:

@@ -6,6 +6,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cjgscan.lib.stored import StoredStatus
 from cjgscan.organisations.models import Organisation
 from cjgscan.rounds.models import Round
 
@@ -26,11 +27,7 @@ class StoredReport(models.Model):
         WORKSHOP = "workshop", _("Werksessie report")
         PAPER = "paper", _("Questionnaire to print")
 
-    class Status(models.TextChoices):
-        QUEUED = "queued", _("Waiting for the worker")
-        RUNNING = "running", _("Being made")
-        READY = "ready", _("Ready")
-        FAILED = "failed", _("Failed")
+    Status = StoredStatus
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     organisation = models.ForeignKey(Organisation, models.CASCADE, related_name="stored_reports")
