@@ -1,4 +1,5 @@
-"""HTML to PDF with WeasyPrint: the one place that does it (paper forms, the werksessie agenda, the reports).
+"""HTML to PDF with WeasyPrint: the one place that does it (the paper questionnaire, made by the worker, and the
+group link sheet). The reports are typeset by Typst (cjgscan/lib/typeset.py).
 
 Nothing is fetched from elsewhere while rendering: only `data:` URLs are allowed, the style sheet is read from
 the static files. WeasyPrint is imported on first use: it takes a second to import and most processes never
