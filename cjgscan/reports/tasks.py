@@ -6,6 +6,7 @@ from django.db import transaction
 from django.utils import translation
 from django_tasks import task
 
+from cjgscan.lib.stored import claim
 from cjgscan.reports.models import StoredReport
 
 logger = logging.getLogger(__name__)
@@ -40,17 +41,8 @@ def render_stored(report: StoredReport) -> tuple[bytes, str]:
 @task()
 def make_report(report_id: int) -> str:
     """Make one asked-for report; a report already made (a task queued twice) is left as it is."""
-    with transaction.atomic():
-        report = (
-            StoredReport.objects.select_for_update()
-            .filter(pk=report_id, status=StoredReport.Status.QUEUED)
-            .defer("content")
-            .first()
-        )
-        if report is None:
-            return "gone or done"
-        report.status = StoredReport.Status.RUNNING
-        report.save(update_fields=["status"])
+    if not claim(StoredReport, report_id):
+        return "gone or done"
     report = StoredReport.objects.select_related(
         "organisation", "round__version__instrument", "round__scale", "workshop__version"
     ).get(pk=report_id)
