@@ -8,9 +8,13 @@ import pytest
 from playwright.sync_api import expect
 
 from cjgscan.organisations.models import Role
-from tests.browser.helpers import BrowserPage
-from tests.browser.test_instrument_browser import log_in
-from tests.browser.test_workshop_live_browser import FOLLOW_MS, assert_inside_viewport, mark_visit, same_visit
+from tests.browser.test_workshop_live_browser import (
+    FOLLOW_MS,
+    assert_inside_viewport,
+    mark_visit,
+    regie_and_big_screen,
+    same_visit,
+)
 from tests.factories import load_builtin_instruments, make_membership, make_organisation, make_user
 from tests.test_workshop_from_round import TINY, closed_round, without_together
 from tests.test_workshops import make_workshop
@@ -30,18 +34,7 @@ def test_a_session_from_a_round_opens_with_its_results(browser, live_server) -> 
     workshop = make_workshop(organisation, round=round_, slide=1)
     base = f"/o/{organisation.uuid}/werksessies/{workshop.uuid}/"
 
-    regie_context = browser.new_context(
-        base_url=live_server.url, locale="nl-NL", viewport={"width": 1280, "height": 900}
-    )
-    regie = BrowserPage(regie_context.new_page())
-    log_in(regie, facilitator.email)
-    screen_context = browser.new_context(
-        base_url=live_server.url,
-        locale="nl-NL",
-        viewport={"width": 1920, "height": 1080},
-        storage_state=regie_context.storage_state(),
-    )
-    screen = BrowserPage(screen_context.new_page())
+    regie, screen = regie_and_big_screen(browser, live_server, facilitator.email)
 
     # The round's page offers the start; the choice of questions from the round is a page of its own.
     regie.visit(f"/o/{organisation.uuid}/metingen/{round_.uuid}/")

@@ -43,6 +43,24 @@ def assert_inside_viewport(page: BrowserPage, selector: str) -> None:
     assert box["y"] + box["height"] <= size["height"] + 1, (selector, box, size)
 
 
+def regie_and_big_screen(browser, live_server, email: str) -> tuple[BrowserPage, BrowserPage]:  # type: ignore[no-untyped-def]
+    """The facilitator signed in on a laptop (the regie, 1280×900) and on the beamer (the big screen, 1920×1080),
+    two browser contexts sharing the log-in."""
+    regie = BrowserPage(
+        browser.new_context(
+            base_url=live_server.url, locale="nl-NL", viewport={"width": 1280, "height": 900}
+        ).new_page()
+    )
+    log_in(regie, email)
+    screen_context = browser.new_context(
+        base_url=live_server.url,
+        locale="nl-NL",
+        viewport={"width": 1920, "height": 1080},
+        storage_state=regie.context.storage_state(),
+    )
+    return regie, BrowserPage(screen_context.new_page())
+
+
 def test_the_room_follows_the_regie(browser, live_server) -> None:  # type: ignore[no-untyped-def]
     load_builtin_instruments()
     organisation = make_organisation("CJG Zaaldorp")
@@ -52,18 +70,7 @@ def test_the_room_follows_the_regie(browser, live_server) -> None:  # type: igno
     first, second = actions.ordered_questions(workshop)[:2]
     base = f"/o/{organisation.uuid}/werksessies/{workshop.uuid}/"
 
-    regie_context = browser.new_context(
-        base_url=live_server.url, locale="nl-NL", viewport={"width": 1280, "height": 900}
-    )
-    regie = BrowserPage(regie_context.new_page())
-    log_in(regie, facilitator.email)
-    screen_context = browser.new_context(
-        base_url=live_server.url,
-        locale="nl-NL",
-        viewport={"width": 1920, "height": 1080},
-        storage_state=regie_context.storage_state(),
-    )
-    screen = BrowserPage(screen_context.new_page())
+    regie, screen = regie_and_big_screen(browser, live_server, facilitator.email)
     phones = []
     for name in ("Sanne", "Youssef"):
         context = browser.new_context(base_url=live_server.url, locale="nl-NL", viewport=PHONE, has_touch=True)
@@ -180,5 +187,5 @@ def test_the_room_follows_the_regie(browser, live_server) -> None:  # type: igno
 
     for page in (regie, screen, *phones):
         assert page.console_errors == [], page.console_errors
-    for context in (regie_context, screen_context, *(p.context for p in phones)):
+    for context in (regie.context, screen.context, *(p.context for p in phones)):
         context.close()

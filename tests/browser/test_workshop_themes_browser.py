@@ -14,8 +14,7 @@ from cjgscan.organisations.models import Role
 from cjgscan.workshops import actions
 from cjgscan.workshops.models import Note, NoteTheme, Participant, Vote, Wish
 from tests.browser.helpers import BrowserPage
-from tests.browser.test_instrument_browser import log_in
-from tests.browser.test_workshop_live_browser import FOLLOW_MS, PHONE, mark_visit, same_visit
+from tests.browser.test_workshop_live_browser import FOLLOW_MS, PHONE, mark_visit, regie_and_big_screen, same_visit
 from tests.factories import load_builtin_instruments, make_membership, make_organisation, make_user
 from tests.test_workshops import make_workshop
 
@@ -34,18 +33,7 @@ def test_themes_made_on_the_regie_reach_the_screen_and_the_phone_and_become_a_wi
     base = f"/o/{organisation.uuid}/werksessies/{workshop.uuid}/"
     SHOTS.mkdir(parents=True, exist_ok=True)
 
-    regie_context = browser.new_context(
-        base_url=live_server.url, locale="nl-NL", viewport={"width": 1280, "height": 900}
-    )
-    regie = BrowserPage(regie_context.new_page())
-    log_in(regie, facilitator.email)
-    screen_context = browser.new_context(
-        base_url=live_server.url,
-        locale="nl-NL",
-        viewport={"width": 1920, "height": 1080},
-        storage_state=regie_context.storage_state(),
-    )
-    screen = BrowserPage(screen_context.new_page())
+    regie, screen = regie_and_big_screen(browser, live_server, facilitator.email)
     phone_context = browser.new_context(base_url=live_server.url, locale="nl-NL", viewport=PHONE, has_touch=True)
     phone = BrowserPage(phone_context.new_page())
     phone.visit(f"/werksessie/?code={workshop.code}")
@@ -146,5 +134,5 @@ def test_themes_made_on_the_regie_reach_the_screen_and_the_phone_and_become_a_wi
 
     for page in (regie, screen, phone):
         assert page.console_errors == [], page.console_errors
-    for context in (regie_context, screen_context, phone_context):
+    for context in (regie.context, screen.context, phone_context):
         context.close()
