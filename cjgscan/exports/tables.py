@@ -11,12 +11,13 @@ The answers are read with one ordered query per kind (answers, comments), stream
 stays flat however many respondents a round has.
 """
 
-import heapq
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import count
 from typing import Any
 
+from django.db.models import TextField
+from django.db.models.functions import Cast
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
@@ -30,7 +31,6 @@ FIGURES = "cijfers"
 ANSWERS = "antwoorden"
 KINDS = (FIGURES, ANSWERS)
 CHUNK_SIZE = 2000
-COMMENT_POSITION = 1_000_000  # sorts a key's comment after its characteristics
 
 
 def export_filename(round_: Round, kind: str, file_format: str) -> str:
@@ -146,42 +146,54 @@ def answer_table(round_: Round, folding: Folding | None = None) -> Table:
     def rows() -> Iterator[list[Any]]:
         if not folding.labels:
             return
+        # The response's key as text (no UUID object per row); it orders as the key does on both databases.
+        response = Cast("response_id", TextField())
         columns = ("response__release__number", "response__group_id", "response__profession")
         answers = (
             Answer.objects.released(round_)
             .filter(response__group_id__in=list(folding.labels))
+            .annotate(respondent=response)
             .order_by("response_id", "item__theme__number", "item__position")
-            .values_list(
-                "response_id", "item__theme__number", "item__position", *columns, "item__code", "value", "option__code"
-            )
+            .values_list("respondent", "item__theme__number", *columns, "item__code", "value", "option__code")
         )
         comments = (
             ThemeAnswer.objects.released(round_)
             .filter(response__group_id__in=list(folding.own))
             .exclude(comment="")
+            .annotate(respondent=response)
             .order_by("response_id", "theme__number")
-            .values_list("response_id", "theme__number", *columns, "theme__code", "comment")
+            .values_list("respondent", "theme__number", *columns, "theme__code", "comment")
         )
-        answer_rows = (
-            (response, theme, position, release, group, profession, code, value, option, None)
-            for response, theme, position, release, group, profession, code, value, option in answers.iterator(
-                CHUNK_SIZE
-            )
-        )
-        comment_rows = (
-            (response, theme, COMMENT_POSITION, release, group, profession, code, None, None, comment)
-            for response, theme, release, group, profession, code, comment in comments.iterator(CHUNK_SIZE)
-        )
+        labels, professions = folding.labels, folding.professions
         numbers = count(1)
         current, number = None, 0
-        for response, _theme, _position, release, group, profession, code, value, option, comment in heapq.merge(
-            answer_rows, comment_rows, key=lambda row: row[:3]
-        ):
-            if response != current:
-                current, number = response, next(numbers)
-            row: list[Any] = [number, release, folding.labels[group]]
-            if folding.professions is not None:
-                row.append(folding.professions.get(profession_key(profession, known), ""))
-            yield [*row, code, value, option, comment]
+
+        def row(respondent: str, release: int, group: int, profession: str, *cells: Any) -> list[Any]:
+            nonlocal current, number
+            if respondent != current:
+                current, number = respondent, next(numbers)
+            if professions is None:
+                return [number, release, labels[group], *cells]
+            return [number, release, labels[group], professions.get(profession_key(profession, known), ""), *cells]
+
+        def comment_row(comment: tuple[Any, ...]) -> list[Any]:
+            respondent, _theme, release, group, profession, code, text = comment
+            return row(respondent, release, group, profession, code, None, None, text)
+
+        # Both lists come in the order of (respondent, key); a key's comment goes after its characteristics. The
+        # comments are few: at each new (respondent, key) of the answers, those that sort before it go first.
+        pending = iter(comments.iterator(CHUNK_SIZE))
+        comment = next(pending, None)
+        last: tuple[str, int] | None = None
+        for respondent, theme, release, group, profession, code, value, option in answers.iterator(CHUNK_SIZE):
+            if comment is not None and (respondent, theme) != last:
+                last = (respondent, theme)
+                while comment is not None and comment[:2] < last:
+                    yield comment_row(comment)
+                    comment = next(pending, None)
+            yield row(respondent, release, group, profession, code, value, option, None)
+        while comment is not None:
+            yield comment_row(comment)
+            comment = next(pending, None)
 
     return Table(_("Answers"), header, rows())

@@ -140,29 +140,34 @@ def _write_sheet(member: IO[bytes], sheet: Sheet) -> None:
     head.append(f'<row r="1">{header}</row>')
     member.write("".join(head).encode())
     # Data cells go without their reference (a cell's place is its order in the row, an empty one keeps its place
-    # as <c/>; ECMA-376 makes r optional): per cell one type test and, for short texts, one dictionary lookup.
+    # as <c/>; ECMA-376 makes r optional): per cell one dictionary lookup in its column's short texts (only a text
+    # equals a text, so any value may be looked up there) and, for anything else, one type test.
     attributes = [f' s="{style}"' if style else "" for style in styles]
-    texts: dict[tuple[str, str], str] = {}
+    texts: list[dict[str, str]] = [{} for _column in sheet.columns]
+    cached = 0
+
+    def cell(value: Any, attribute: str, known: dict[str, str]) -> str:
+        nonlocal cached
+        if type(value) is int:
+            return f"<c{attribute}><v>{value}</v></c>"
+        if value is None:
+            return "<c/>"
+        xml = value_xml(value, attribute) or "<c/>"
+        if type(value) is str and len(value) <= CACHED_LENGTH and cached < CACHED_TEXTS:
+            known[value] = xml
+            cached += 1
+        return xml
+
     buffer: list[str] = []
     number = 1
     for row in sheet.rows:
         number += 1
         if number > MAX_ROWS:
             raise ValueError(f"{sheet.name}: more rows than a spreadsheet can hold ({MAX_ROWS:,})")
-        cells = []
-        for value, attribute in zip(row, attributes, strict=False):
-            kind = type(value)
-            if kind is int:
-                cells.append(f"<c{attribute}><v>{value}</v></c>")
-            elif kind is str:
-                xml = texts.get((value, attribute))
-                if xml is None:
-                    xml = value_xml(value, attribute)
-                    if len(value) <= CACHED_LENGTH and len(texts) < CACHED_TEXTS:
-                        texts[(value, attribute)] = xml
-                cells.append(xml)
-            else:
-                cells.append(value_xml(value, attribute) or "<c/>")
+        cells = [
+            known.get(value) or cell(value, attribute, known)
+            for value, attribute, known in zip(row, attributes, texts, strict=False)
+        ]
         buffer.append(f'<row r="{number}">{"".join(cells)}</row>')
         if len(buffer) >= FLUSH_ROWS:
             member.write("".join(buffer).encode())
