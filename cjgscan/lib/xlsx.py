@@ -141,17 +141,15 @@ def _write_sheet(member: IO[bytes], sheet: Sheet) -> None:
     member.write("".join(head).encode())
     # Data cells go without their reference (a cell's place is its order in the row, an empty one keeps its place
     # as <c/>; ECMA-376 makes r optional): per cell one dictionary lookup in its column's short texts (only a text
-    # equals a text, so any value may be looked up there) and, for anything else, one type test.
+    # equals a text, so any value may be looked up there) and, for anything else, a type test; whole numbers and
+    # empty cells are written in place, other values by `cell`, which remembers short texts.
     attributes = [f' s="{style}"' if style else "" for style in styles]
     texts: list[dict[str, str]] = [{} for _column in sheet.columns]
     cached = 0
 
     def cell(value: Any, attribute: str, known: dict[str, str]) -> str:
+        """A text, a fraction or a yes/no; a short text's XML is kept for the next time."""
         nonlocal cached
-        if type(value) is int:
-            return f"<c{attribute}><v>{value}</v></c>"
-        if value is None:
-            return "<c/>"
         xml = value_xml(value, attribute) or "<c/>"
         if type(value) is str and len(value) <= CACHED_LENGTH and cached < CACHED_TEXTS:
             known[value] = xml
@@ -165,7 +163,14 @@ def _write_sheet(member: IO[bytes], sheet: Sheet) -> None:
         if number > MAX_ROWS:
             raise ValueError(f"{sheet.name}: more rows than a spreadsheet can hold ({MAX_ROWS:,})")
         cells = [
-            known.get(value) or cell(value, attribute, known)
+            known.get(value)
+            or (
+                f"<c{attribute}><v>{value}</v></c>"
+                if type(value) is int
+                else "<c/>"
+                if value is None
+                else cell(value, attribute, known)
+            )
             for value, attribute, known in zip(row, attributes, texts, strict=False)
         ]
         buffer.append(f'<row r="{number}">{"".join(cells)}</row>')
