@@ -3,9 +3,12 @@ the page, kept (in parts) until the round's data change, downloaded part by part
 they cost what the dashboard costs, whatever the number of respondents."""
 
 import io
+import re
 from unittest import mock
 
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -20,6 +23,8 @@ from cjgscan.rounds.models import Round
 from tests.base import BaseTestCase
 from tests.factories import make_response, make_round, release
 from tests.stored_exports import ask_for_answers, download_answers, no_writing, queued_exports, run_export_tasks
+
+PROGRESS_UPDATE = re.compile(r'UPDATE "exports_storedexport" SET "done" = (\d+) WHERE')
 
 
 def nl(text: str) -> str:
@@ -154,6 +159,18 @@ class ExportWorkerTests(BaseTestCase):
         self.assertNotEqual(self.ask("csv", ",").pk, self.ask("csv").pk)
         self.client.cookies["django_language"] = "en"
         self.assertEqual(self.ask().language, "en")
+
+    def test_the_worker_writes_how_far_it_is_while_it_writes(self) -> None:
+        """With the interval at nothing, the count is written as each next respondent begins: 0…5 of 6, then 6."""
+        self.client.force_login(self.alice)
+        for file_format in ("xlsx", "csv"):
+            export = self.ask(file_format)
+            with mock.patch("cjgscan.exports.tasks.PROGRESS_SECONDS", 0), CaptureQueriesContext(connection) as sql:
+                self.assertEqual(make_export.call(export.pk), "ready")
+            done = [int(n) for query in sql.captured_queries for n in PROGRESS_UPDATE.findall(query["sql"])]
+            self.assertEqual(done, list(range(6)), file_format)
+            export.refresh_from_db()
+            self.assertEqual((export.done, export.total), (6, 6))
 
     def test_a_task_queued_twice_writes_once_and_a_failure_can_be_retried(self) -> None:
         self.client.force_login(self.alice)

@@ -11,7 +11,7 @@ The answers are read with one ordered query per kind (answers, comments), stream
 stays flat however many respondents a round has.
 """
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import count
 from typing import Any
@@ -25,7 +25,7 @@ from cjgscan.analysis.released import ReleasedView, profession_key, released_vie
 from cjgscan.analysis.results import RoundResults, round_results
 from cjgscan.instruments.i18n import tr
 from cjgscan.presentation.words import CONSENSUS
-from cjgscan.rounds.models import Answer, Round, ThemeAnswer
+from cjgscan.rounds.models import Answer, Release, Round, ThemeAnswer
 
 FIGURES = "cijfers"
 ANSWERS = "antwoorden"
@@ -129,12 +129,13 @@ def answer_folding(round_: Round) -> Folding:
     return Folding(view, labels, professions, own)  # type: ignore[arg-type]
 
 
-def answer_table(round_: Round, folding: Folding | None = None) -> Table:
+def answer_table(round_: Round, folding: Folding | None = None, progress: Callable[[int], None] | None = None) -> Table:
     """One row per answer and per key comment of the released responses, ordered by respondent; respondents
     numbered 1, 2, … per export. Rows carry their release and their released cells, nothing finer.
 
     The number is not the Response's key: respondents are numbered in the order of their random ids, which says
     nothing about who they are or when they answered, and is the same in CSV and XLSX of the same data.
+    `progress`, if given, is called with the number of respondents done each time the next one begins.
     """
     folding = folding or answer_folding(round_)
     header = [_("Respondent"), _("Release"), _("Group")]
@@ -148,7 +149,7 @@ def answer_table(round_: Round, folding: Folding | None = None) -> Table:
             return
         # The response's key as text (no UUID object per row); it orders as the key does on both databases.
         response = Cast("response_id", TextField())
-        columns = ("response__release__number", "response__group_id", "response__profession")
+        columns = ("response__release_id", "response__group_id", "response__profession")  # no join for these
         answers = (
             Answer.objects.released(round_)
             .filter(response__group_id__in=list(folding.labels))
@@ -164,21 +165,27 @@ def answer_table(round_: Round, folding: Folding | None = None) -> Table:
             .order_by("response_id", "theme__number")
             .values_list("respondent", "theme__number", *columns, "theme__code", "comment")
         )
+        releases = dict(Release.objects.filter(round=round_).values_list("pk", "number"))
         labels, professions = folding.labels, folding.professions
         numbers = count(1)
-        current, number = None, 0
+        current: str | None = None
+        prefix: list[Any] = []
 
-        def row(respondent: str, release: int, group: int, profession: str, *cells: Any) -> list[Any]:
-            nonlocal current, number
+        def prefix_for(respondent: str, release: int, group: int, profession: str) -> list[Any]:
+            """A respondent's first cells (number, release, group cell, profession cell), the same on each row."""
+            nonlocal current, prefix
             if respondent != current:
-                current, number = respondent, next(numbers)
-            if professions is None:
-                return [number, release, labels[group], *cells]
-            return [number, release, labels[group], professions.get(profession_key(profession, known), ""), *cells]
+                number = next(numbers)
+                if progress is not None:
+                    progress(number - 1)
+                current, prefix = respondent, [number, releases[release], labels[group]]
+                if professions is not None:
+                    prefix.append(professions.get(profession_key(profession, known), ""))
+            return prefix
 
         def comment_row(comment: tuple[Any, ...]) -> list[Any]:
             respondent, _theme, release, group, profession, code, text = comment
-            return row(respondent, release, group, profession, code, None, None, text)
+            return [*prefix_for(respondent, release, group, profession), code, None, None, text]
 
         # Both lists come in the order of (respondent, key); a key's comment goes after its characteristics. The
         # comments are few: at each new (respondent, key) of the answers, those that sort before it go first.
@@ -191,7 +198,9 @@ def answer_table(round_: Round, folding: Folding | None = None) -> Table:
                 while comment is not None and comment[:2] < last:
                     yield comment_row(comment)
                     comment = next(pending, None)
-            yield row(respondent, release, group, profession, code, value, option, None)
+            if respondent != current:
+                prefix = prefix_for(respondent, release, group, profession)
+            yield [*prefix, code, value, option, None]
         while comment is not None:
             yield comment_row(comment)
             comment = next(pending, None)

@@ -8,8 +8,8 @@ a reader sees no file or the whole file. Memory stays flat however many responde
 import logging
 import tempfile
 import time
-from collections.abc import Iterable, Iterator, Sequence
-from typing import IO, Any
+from collections.abc import Callable
+from typing import IO
 
 from django.db import transaction
 from django.utils import translation
@@ -29,23 +29,24 @@ PART_BYTES = 1024 * 1024
 PROGRESS_SECONDS = 1.0
 
 
-def with_progress(export_id: int, rows: Iterable[Sequence[Any]]) -> Iterator[Sequence[Any]]:
-    """The rows as they are, writing the number of respondents done (the first column) at most once a second."""
-    written, last = 0, time.monotonic()
-    for row in rows:
-        written = row[0]
+def progress_of(export_id: int) -> Callable[[int], None]:
+    """What the answer table calls at each new respondent: writes the number done at most once a second."""
+    last = time.monotonic()
+
+    def respondent_done(written: int) -> None:
+        nonlocal last
         now = time.monotonic()
         if now - last >= PROGRESS_SECONDS:
             StoredExport.objects.filter(pk=export_id).update(done=written)
             last = now
-        yield row
+
+    return respondent_done
 
 
 def write_answers(export: StoredExport, file: IO[bytes]) -> None:
     round_ = export.round
     folding = answer_folding(round_)
-    table = answer_table(round_, folding)
-    table.rows = with_progress(export.pk, table.rows)
+    table = answer_table(round_, folding, progress=progress_of(export.pk))
     if export.file_format == XLSX:
         write_workbook(answer_sheets(round_, folding, table), file)
     else:
