@@ -433,7 +433,8 @@ class InvitationPageTests(BaseTestCase):
     def test_worker_command_is_listed_with_one_line_of_help(self) -> None:
         self.assertEqual(
             our_commands()["worker"],
-            "Run the background worker that sends invitation and reminder e-mails and makes the PDF reports.",
+            "Run the background worker: it sends the e-mails and makes the PDF reports, printable questionnaires and "
+            "answer exports.",
         )
 
 
